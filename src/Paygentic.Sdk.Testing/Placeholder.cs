@@ -1,0 +1,5 @@
+namespace Paygentic.Sdk.Testing;
+
+internal static class Placeholder
+{
+}

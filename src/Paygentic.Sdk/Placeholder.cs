@@ -1,0 +1,5 @@
+namespace Paygentic.Sdk;
+
+internal static class Placeholder
+{
+}
