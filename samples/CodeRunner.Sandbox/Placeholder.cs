@@ -1,0 +1,5 @@
+namespace CodeRunner.Sandbox;
+
+internal static class Placeholder
+{
+}
