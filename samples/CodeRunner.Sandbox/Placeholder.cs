@@ -1,5 +1,0 @@
-namespace CodeRunner.Sandbox;
-
-internal static class Placeholder
-{
-}

@@ -1,0 +1,10 @@
+using Refit;
+
+namespace Paygentic.Sdk.Events;
+
+/// <summary>The event ingestion endpoint as Refit sees it.</summary>
+internal interface IEventsApi
+{
+    [Post("/v0/events")]
+    Task<HttpResponseMessage> IngestAsync([Body(buffered: true)] MeterEvent meterEvent, CancellationToken cancellationToken);
+}

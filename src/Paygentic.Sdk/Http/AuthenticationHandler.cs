@@ -1,0 +1,28 @@
+using System.Net.Http.Headers;
+
+namespace Paygentic.Sdk.Http;
+
+/// <summary>
+/// Adds the bearer API key and the SDK's user agent to every attempt. It sits below the retry pipeline, so each
+/// attempt is stamped afresh and the key is held in exactly one place.
+/// </summary>
+internal sealed class AuthenticationHandler(string apiKey) : DelegatingHandler
+{
+    private static readonly ProductInfoHeaderValue UserAgent =
+        new("Paygentic.Sdk.DotNet", typeof(AuthenticationHandler).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
+
+    private readonly AuthenticationHeaderValue _authorization = new("Bearer", apiKey);
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        request.Headers.Authorization = _authorization;
+        if (!request.Headers.UserAgent.Contains(UserAgent))
+        {
+            request.Headers.UserAgent.Add(UserAgent);
+        }
+
+        return base.SendAsync(request, cancellationToken);
+    }
+
+    public override string ToString() => nameof(AuthenticationHandler) + " (Bearer ***)";
+}

@@ -1,5 +1,0 @@
-namespace Paygentic.Sdk;
-
-internal static class Placeholder
-{
-}

@@ -1,0 +1,22 @@
+using Refit;
+
+namespace Paygentic.Sdk.Usage;
+
+/// <summary>The legacy usage endpoints as Refit sees them.</summary>
+internal interface IUsageApi
+{
+    [Post("/v0/usage")]
+    Task<HttpResponseMessage> CreateAsync([Body(buffered: true)] UsageReport report, CancellationToken cancellationToken);
+
+    [Post("/v0/usage/batch")]
+    Task<HttpResponseMessage> CreateBatchAsync([Body(buffered: true)] UsageBatchBody body, CancellationToken cancellationToken);
+
+    [Get("/v0/usage/{id}")]
+    Task<HttpResponseMessage> GetAsync(string id, CancellationToken cancellationToken);
+
+    [Get("/v0/usage")]
+    Task<HttpResponseMessage> ListAsync(string startTime, string endTime, string? customerId, string? merchantId, string? consumerId, string? subscriptionId, int limit, int offset, CancellationToken cancellationToken);
+
+    [Patch("/v0/usage/{id}")]
+    Task<HttpResponseMessage> RefundAsync(string id, [Body(buffered: true)] UsageRefundBody body, CancellationToken cancellationToken);
+}

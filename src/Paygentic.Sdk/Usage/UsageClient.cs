@@ -1,0 +1,147 @@
+using System.Globalization;
+using System.Net;
+using Paygentic.Sdk.Http;
+using Paygentic.Sdk.Json;
+
+namespace Paygentic.Sdk.Usage;
+
+/// <summary>The <see cref="IUsageClient"/> over the generated Refit client.</summary>
+internal sealed class UsageClient(IUsageApi api, ClientContext context) : IUsageClient
+{
+    /// <summary>The API's batch limit.</summary>
+    internal const int MaxBatchSize = 1000;
+
+    public async Task<UsageEvent> CreateAsync(UsageReport report, CancellationToken cancellationToken = default)
+    {
+        var body = Prepare(report, "report");
+        return (await context.Invoker.SendAsync(() => api.CreateAsync(body, cancellationToken), PaygenticJsonContext.Default.UsageEvent, cancellationToken).ConfigureAwait(false)).Value;
+    }
+
+    public async Task<UsageBatchResult> CreateBatchAsync(IReadOnlyList<UsageReport> reports, CancellationToken cancellationToken = default)
+    {
+        Guard.NotNull(reports);
+        if (reports.Count == 0)
+        {
+            throw new ArgumentException("reports must contain at least one usage report.", nameof(reports));
+        }
+
+        // Validate and fix every key before the first call, so no chunk is sent when a later one is invalid.
+        var prepared = new UsageReport[reports.Count];
+        for (var i = 0; i < reports.Count; i++)
+        {
+            prepared[i] = Prepare(reports[i], $"reports[{i}]");
+        }
+
+        var successful = new List<UsageEvent>(prepared.Length);
+        var failed = new List<UsageBatchFailure>();
+        var partial = false;
+        var calls = 0;
+        for (var start = 0; start < prepared.Length; start += MaxBatchSize)
+        {
+            var chunk = new ArraySegment<UsageReport>(prepared, start, Math.Min(MaxBatchSize, prepared.Length - start));
+            var body = new UsageBatchBody(chunk);
+            var result = await context.Invoker.SendAsync(() => api.CreateBatchAsync(body, cancellationToken), PaygenticJsonContext.Default.UsageBatchResponse, cancellationToken).ConfigureAwait(false);
+            calls++;
+            partial |= result.StatusCode == HttpStatusCode.MultiStatus;
+            successful.AddRange(result.Value.Successful ?? []);
+            foreach (var failure in result.Value.Failed ?? [])
+            {
+                failed.Add(new UsageBatchFailure(start + failure.Index, failure.IdempotencyKey, failure.Error ?? "unspecified error"));
+            }
+        }
+
+        return new UsageBatchResult { Successful = successful, Failed = failed, Total = prepared.Length, IsPartial = partial || failed.Count > 0, Calls = calls };
+    }
+
+    public async Task<UsageEvent> GetAsync(string usageEventId, CancellationToken cancellationToken = default)
+    {
+        Guard.NotBlank(usageEventId);
+        return (await context.Invoker.SendAsync(() => api.GetAsync(usageEventId, cancellationToken), PaygenticJsonContext.Default.UsageEvent, cancellationToken).ConfigureAwait(false)).Value;
+    }
+
+    public async Task<Page<UsageEvent>> ListPageAsync(UsageListOptions options, CancellationToken cancellationToken = default)
+    {
+        Validate(options);
+        var result = await context.Invoker.SendAsync(
+            () => api.ListAsync(Format(options.StartTime), Format(options.EndTime), options.CustomerId, options.MerchantId, options.ConsumerId, options.SubscriptionId, options.Limit, options.Offset, cancellationToken),
+            PaygenticJsonContext.Default.ListEnvelopeUsageEvent,
+            cancellationToken).ConfigureAwait(false);
+        return result.Value.ToPage(options.Limit, options.Offset);
+    }
+
+    public IAsyncEnumerable<UsageEvent> ListAsync(UsageListOptions options, CancellationToken cancellationToken = default)
+    {
+        Validate(options);
+        return Pager.EnumerateAsync(
+            (offset, ct) => ListPageAsync(
+                new UsageListOptions { StartTime = options.StartTime, EndTime = options.EndTime, CustomerId = options.CustomerId, MerchantId = options.MerchantId, ConsumerId = options.ConsumerId, SubscriptionId = options.SubscriptionId, Limit = options.Limit, Offset = offset },
+                ct),
+            options.Offset,
+            cancellationToken);
+    }
+
+    public async Task<UsageEvent> RefundAsync(string usageEventId, string? reason = null, CancellationToken cancellationToken = default)
+    {
+        Guard.NotBlank(usageEventId);
+        var body = new UsageRefundBody(true, reason);
+        return (await context.Invoker.SendAsync(() => api.RefundAsync(usageEventId, body, cancellationToken), PaygenticJsonContext.Default.UsageEvent, cancellationToken).ConfigureAwait(false)).Value;
+    }
+
+    /// <summary>Checks a report and fills merchant, timestamp and idempotency key once, before any attempt.</summary>
+    private UsageReport Prepare(UsageReport? report, string name)
+    {
+        if (report is null)
+        {
+            throw new ArgumentNullException(name);
+        }
+
+        Guard.NotBlank(report.CustomerId, $"{name}.CustomerId");
+        if (report.Properties is null || report.Properties.Count == 0)
+        {
+            throw new ArgumentException($"{name}.Properties must contain at least one metric quantity.", name);
+        }
+
+        for (var i = 0; i < report.Properties.Count; i++)
+        {
+            var property = report.Properties[i] ?? throw new ArgumentException($"{name}.Properties[{i}] is null.", name);
+            Guard.NotBlank(property.BillableMetricId, $"{name}.Properties[{i}].BillableMetricId");
+            if (property.Quantity < 1)
+            {
+                throw new ArgumentOutOfRangeException(name, property.Quantity, $"{name}.Properties[{i}].Quantity must be a whole number of at least 1 (was {property.Quantity}).");
+            }
+
+            if (property.Price is { } price)
+            {
+                UsdAmount.Validate(price, $"{name}.Properties[{i}].Price");
+            }
+        }
+
+        if (report.IdempotencyKey is { } key && string.IsNullOrWhiteSpace(key))
+        {
+            throw new ArgumentException($"{name}.IdempotencyKey must not be blank when set.", name);
+        }
+
+        var merchant = Guard.Merchant(report.MerchantId, context.MerchantId, $"{name}.MerchantId");
+        var prepared = report with { MerchantId = merchant, Timestamp = report.Timestamp ?? context.Time.GetUtcNow() };
+        return prepared.IdempotencyKey is null
+            ? prepared with { IdempotencyKey = IdempotencyKeys.Derive(prepared, PaygenticJsonContext.Default.UsageReport) }
+            : prepared;
+    }
+
+    private static void Validate(UsageListOptions options)
+    {
+        Guard.NotNull(options);
+        options.ValidatePaging();
+        if (options.EndTime < options.StartTime)
+        {
+            throw new ArgumentException("options.EndTime must not be before options.StartTime.", nameof(options));
+        }
+
+        if (options.CustomerId is null && options.MerchantId is null && options.ConsumerId is null && options.SubscriptionId is null)
+        {
+            throw new ArgumentException("Listing usage needs at least one of CustomerId, MerchantId, ConsumerId or SubscriptionId.", nameof(options));
+        }
+    }
+
+    private static string Format(DateTimeOffset value) => value.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+}
