@@ -96,6 +96,13 @@ public sealed class SandboxEnvironment
         return candidate;
     }
 
+    /// <summary>
+    /// The same detection results with other options or languages, without probing again (tests use it to point jobs
+    /// at their own work root or to pretend a toolchain is missing). The isolation level is kept as detected.
+    /// </summary>
+    internal SandboxEnvironment With(SandboxOptions? options = null, LanguageRegistry? languages = null) =>
+        new(options ?? Options, Isolation, languages ?? Languages, Meter, Tools, ProbeNotes);
+
     /// <summary>A multi-line report for logs and the sample's start-up banner.</summary>
     public string Describe()
     {

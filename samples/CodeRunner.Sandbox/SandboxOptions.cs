@@ -6,7 +6,10 @@ public sealed record SandboxOptions
     /// <summary>Bytes of stdout and of stderr kept per run (and of compile output); the rest is drained and discarded.</summary>
     public int OutputCapBytes { get; init; } = 64 * 1024;
 
-    /// <summary>Directory under which each job's private directory is created; defaults to the system temp directory.</summary>
+    /// <summary>
+    /// Directory under which each job's private directory is created; defaults to the system temp directory. When running
+    /// as root it must be searchable (x) by others, because the sandbox uid reaches its box through it.
+    /// </summary>
     public string? WorkRoot { get; init; }
 
     /// <summary>

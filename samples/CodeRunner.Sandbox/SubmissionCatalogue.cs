@@ -70,7 +70,7 @@ public static class SubmissionCatalogue
         Entry("c-segfault", "Writes through a null pointer: SIGSEGV.", JudgeStatus.RuntimeErrorSigsegv,
             new Submission("int main(void) { volatile int *p = 0; *p = 42; return 0; }\n", C)),
         Entry("c-division-by-zero", "Integer division by zero: SIGFPE.", JudgeStatus.RuntimeErrorSigfpe,
-            new Submission("int main(void) { volatile int zero = 0; return 1 / zero; }\n", C)),
+            new Submission("#include <stdio.h>\nint main(void) { volatile int zero = 0; printf(\"%d\\n\", 42 / zero); return 0; }\n", C)),
         Entry("c-abort", "Calls abort(): SIGABRT.", JudgeStatus.RuntimeErrorSigabrt,
             new Submission("#include <stdlib.h>\nint main(void) { abort(); }\n", C)),
 
@@ -105,8 +105,8 @@ public static class SubmissionCatalogue
             new Submission("import sys\nline = 'x' * 1023 + '\\n'\nfor _ in range(8192):\n    sys.stdout.write(line)\n", Python, limits: HostileLimits)),
         Entry("hostile-file-flood", "Writes zeros to a file past the 1024 KB limit: RLIMIT_FSIZE sends SIGXFSZ.", JudgeStatus.RuntimeErrorSigxfsz,
             new Submission("exec head -c 100000000 /dev/zero > flood.bin\n", Bash, limits: HostileLimits)),
-        Entry("hostile-env-dump", "Prints its whole environment: only PATH, HOME, TMPDIR and LANG are set; nothing of the host leaks.", JudgeStatus.Accepted,
-            new Submission("exec env\n", Bash, limits: HostileLimits)),
+        Entry("hostile-env-dump", "Prints its whole environment (like env): only PATH, HOME, TMPDIR and LANG are set; nothing of the host leaks.", JudgeStatus.Accepted,
+            new Submission("import os\nfor name, value in sorted(os.environ.items()):\n    print(f\"{name}={value}\")\n", Python, limits: HostileLimits)),
     ];
 
     private const string NetworkDescription =

@@ -67,7 +67,7 @@ internal sealed class SandboxCommand
             "HOME=" + box,
             "TMPDIR=" + box,
             "LANG=C.UTF-8",
-            "--",
+            // No "--" here: env would take it for the command. The program path never contains '='.
         ]);
         inner.AddRange(program);
 

@@ -1,0 +1,38 @@
+using CodeRunner.Sandbox;
+
+namespace CodeRunner.Tests.Infrastructure;
+
+/// <summary>
+/// A fact that runs real child processes. It is skipped, with the reason, when this machine lacks a toolchain or the
+/// isolation the test needs — never silently passed.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class SandboxFactAttribute : FactAttribute
+{
+    public SandboxFactAttribute(params int[] languageIds)
+        : this(IsolationLevel.RlimitsOnly, languageIds)
+    {
+    }
+
+    public SandboxFactAttribute(IsolationLevel minimumIsolation, params int[] languageIds)
+    {
+        MinimumIsolation = minimumIsolation;
+        LanguageIds = languageIds;
+        SandboxEnvironment environment = TestSandbox.Environment;
+        if (environment.Isolation < minimumIsolation)
+        {
+            Skip = $"Needs isolation {minimumIsolation}, this machine has {environment.Isolation} ({string.Join("; ", environment.ProbeNotes)}).";
+            return;
+        }
+
+        int[] missing = [.. languageIds.Where(id => !environment.Languages.IsAvailable(id))];
+        if (missing.Length > 0)
+        {
+            Skip = $"Toolchain not installed for language(s) {string.Join(", ", missing)}: {string.Join("; ", environment.Languages.Unavailable)}";
+        }
+    }
+
+    public IsolationLevel MinimumIsolation { get; }
+
+    public IReadOnlyList<int> LanguageIds { get; }
+}
