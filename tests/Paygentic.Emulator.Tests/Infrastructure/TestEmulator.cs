@@ -1,0 +1,198 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Paygentic.Emulator.Tests.Infrastructure;
+
+/// <summary>An emulator in-process on TestServer with a fake clock, plus the calls most tests need.</summary>
+public sealed class TestEmulator : IAsyncDisposable
+{
+    public const string DemoKey = "sk_test_emulator";
+    public const string OtherKey = "sk_test_other";
+    public static readonly DateTimeOffset Start = new(2026, 4, 18, 12, 0, 0, TimeSpan.Zero);
+
+    private readonly WebApplication app;
+    private readonly Uri? kestrelAddress;
+    private int keys;
+
+    private TestEmulator(WebApplication app, FakeTimeProvider time, EmulatorOptions options, Uri? kestrelAddress)
+    {
+        this.app = app;
+        this.kestrelAddress = kestrelAddress;
+        Time = time;
+        Options = options;
+        Client = NewClient(DemoKey);
+    }
+
+    /// <summary>The real socket address when started with <c>kestrel: true</c>.</summary>
+    public Uri? Address => kestrelAddress;
+
+    public FakeTimeProvider Time { get; }
+
+    public EmulatorOptions Options { get; }
+
+    /// <summary>Authenticated as the demo merchant.</summary>
+    public HttpClient Client { get; }
+
+    /// <summary>In-process on TestServer, or with <paramref name="kestrel"/> on a real socket at 127.0.0.1, port 0.</summary>
+    public static async Task<TestEmulator> StartAsync(Action<EmulatorOptions>? configure = null, bool kestrel = false)
+    {
+        var time = new FakeTimeProvider(Start);
+        var options = new EmulatorOptions { TimeProvider = time };
+        configure?.Invoke(options);
+        var app = EmulatorApp.Build(options, configure: builder =>
+        {
+            if (kestrel)
+            {
+                builder.WebHost.UseUrls("http://127.0.0.1:0");
+            }
+            else
+            {
+                builder.WebHost.UseTestServer();
+            }
+        });
+        await app.StartAsync();
+        Uri? address = null;
+        if (kestrel)
+        {
+            var server = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>();
+            address = new Uri(server.Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.Single());
+        }
+
+        return new TestEmulator(app, time, options, address);
+    }
+
+    public HttpClient NewClient(string? apiKey)
+    {
+        var client = kestrelAddress is null
+            ? app.GetTestClient()
+            : new HttpClient { BaseAddress = kestrelAddress, Timeout = TimeSpan.FromSeconds(20) };
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        }
+
+        return client;
+    }
+
+    public string NewKey(string prefix = "key") => $"{prefix}-{Interlocked.Increment(ref keys)}";
+
+    public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    public static async Task<JsonNode> ReadAsync(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        return JsonNode.Parse(text) ?? throw new InvalidOperationException("empty body");
+    }
+
+    public async Task<(HttpStatusCode Status, JsonNode Body)> SendAsync(HttpMethod method, string path, object? body = null, HttpClient? client = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = body is string text ? Json(text) : JsonContent.Create(body);
+        }
+
+        using var response = await (client ?? Client).SendAsync(request);
+        var raw = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, raw.Length == 0 ? new JsonObject() : JsonNode.Parse(raw)!);
+    }
+
+    public Task<(HttpStatusCode Status, JsonNode Body)> PostAsync(string path, object? body = null, HttpClient? client = null) =>
+        SendAsync(HttpMethod.Post, path, body, client);
+
+    public Task<(HttpStatusCode Status, JsonNode Body)> GetAsync(string path, HttpClient? client = null) =>
+        SendAsync(HttpMethod.Get, path, null, client);
+
+    public async Task<string> CreateCustomerAsync(string? email = null, string? externalId = null)
+    {
+        var (status, body) = await PostAsync("/v0/customers", new
+        {
+            merchantId = "org_demo",
+            externalId,
+            consumer = new
+            {
+                name = "Test Customer",
+                email = email ?? $"{Guid.NewGuid():N}@example.com",
+                address = new { country = "US", state = "CA", zipCode = "94105" },
+            },
+        });
+        status.Should().Be(HttpStatusCode.Created, body.ToJsonString());
+        return (string)body["customerId"]!;
+    }
+
+    /// <summary>A customer with an active legacy subscription whose checkout (if any) has been paid.</summary>
+    public async Task<(string CustomerId, string SubscriptionId)> FundedCustomerAsync(string prefundUsd = "10.00", string plan = "plan_legacy")
+    {
+        var customer = await CreateCustomerAsync();
+        var subscription = await SubscribeAsync(customer, prefundUsd, plan);
+        if ((string?)subscription["payment"]?["status"] == "pending")
+        {
+            using var paid = await Client.PostAsync((string)subscription["payment"]!["checkoutUrl"]!, null);
+            paid.StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+
+        return (customer, (string)subscription["id"]!);
+    }
+
+    public async Task<JsonNode> SubscribeAsync(string customerId, string? prefundUsd, string plan = "plan_legacy")
+    {
+        var (status, body) = await PostAsync("/v0/subscriptions", new
+        {
+            name = "Sub " + Guid.NewGuid().ToString("N"),
+            planId = plan,
+            customerId,
+            startedAt = Start,
+            prefundAmount = prefundUsd,
+        });
+        status.Should().Be(HttpStatusCode.Created, body.ToJsonString());
+        return body;
+    }
+
+    public Task<(HttpStatusCode Status, JsonNode Body)> ReserveAsync(string customerId, object[] lines, int? maxUses = null, HttpClient? client = null) =>
+        PostAsync("/v0/entitlements", new { customerId, merchantId = "org_demo", entitlementData = lines, maxUses }, client);
+
+    public Task<(HttpStatusCode Status, JsonNode Body)> UsageAsync(
+        string customerId, string key, string metric = "bm_basicsub", long quantity = 1, string? entitlementId = null, string? price = null, HttpClient? client = null) =>
+        PostAsync("/v0/usage", UsageBody(customerId, key, metric, quantity, entitlementId, price), client);
+
+    public static object UsageBody(string customerId, string key, string metric = "bm_basicsub", long quantity = 1, string? entitlementId = null, string? price = null) => new
+    {
+        customerId,
+        merchantId = "org_demo",
+        idempotencyKey = key,
+        timestamp = Start,
+        entitlementId,
+        properties = new[] { new { billableMetricId = metric, quantity, price } },
+    };
+
+    public async Task<JsonNode> LedgerAsync(string customerId)
+    {
+        var (status, body) = await GetAsync("/_emulator/ledger/" + customerId);
+        status.Should().Be(HttpStatusCode.OK);
+        return body;
+    }
+
+    public async Task<long> BalanceAsync(string customerId) => (long)(await LedgerAsync(customerId))["balance"]!;
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+}
+
+/// <summary>Money in the tests' own words: USD → nanodollars.</summary>
+public static class Nanos
+{
+    public static long Usd(decimal usd) => (long)(usd * 1_000_000_000m);
+}
