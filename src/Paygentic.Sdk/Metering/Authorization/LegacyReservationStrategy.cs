@@ -1,0 +1,231 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Paygentic.Sdk.Entitlements;
+using Paygentic.Sdk.Metering.Reporting;
+
+namespace Paygentic.Sdk.Metering.Authorization;
+
+/// <summary>
+/// Legacy prepaid: a reservation (<c>POST /v0/entitlements</c>) holds funds before the work; the report
+/// (<c>POST /v0/usage</c>) draws on it. With pooling, one reservation with <c>maxUses</c> N, sized for N estimates,
+/// serves N operations of a customer; it is replaced when its uses run out or it nears expiry, so at most one
+/// reservation's worth of funds is held ahead of use per customer and estimate.
+/// </summary>
+internal sealed class LegacyReservationStrategy(
+    IEntitlementsClient entitlements,
+    MeteringOptions options,
+    TimeProvider time,
+    MeteringMetrics metrics,
+    ILogger logger) : IAuthorizationStrategy
+{
+    private readonly ConcurrentDictionary<string, Pool> _pools = new(StringComparer.Ordinal);
+
+    public void Validate(MeteredOperation operation)
+    {
+        if (operation.EstimatedQuantities is not { Count: > 0 } estimate)
+        {
+            throw new ArgumentException("operation.EstimatedQuantities must name at least one billable metric for the Legacy strategy (it sizes the reservation).", nameof(operation));
+        }
+
+        foreach (var (metric, quantity) in estimate)
+        {
+            Guard.NotBlank(metric, "operation.EstimatedQuantities key");
+            if (quantity < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(operation), quantity, $"operation.EstimatedQuantities[{metric}] must not be negative.");
+            }
+        }
+    }
+
+    public async Task<MeteringTicket> AuthorizeAsync(MeteredOperation operation, string operationId, string issuerId, CancellationToken cancellationToken)
+    {
+        var estimate = operation.EstimatedQuantities!;
+        var size = options.ReservationPoolSize;
+        if (size <= 1)
+        {
+            metrics.PoolMisses.Add(1);
+            var single = await ReserveAsync(operation, operationId, estimate, 1, cancellationToken).ConfigureAwait(false);
+            return Ticket(operation, operationId, issuerId, single, pooled: false);
+        }
+
+        var pool = _pools.GetOrAdd(PoolKey(operation, estimate), static _ => new Pool());
+        if (pool.TryTake(time.GetUtcNow(), options.ReservationRefreshMargin) is { } hit)
+        {
+            metrics.PoolHits.Add(1);
+            return Ticket(operation, operationId, issuerId, hit, pooled: true);
+        }
+
+        // One caller per pool creates the next reservation; the others wait for it instead of creating their own.
+        await pool.Refill.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (pool.TryTake(time.GetUtcNow(), options.ReservationRefreshMargin) is { } refilled)
+            {
+                metrics.PoolHits.Add(1);
+                return Ticket(operation, operationId, issuerId, refilled, pooled: true);
+            }
+
+            metrics.PoolMisses.Add(1);
+            Reservation reservation;
+            try
+            {
+                reservation = await ReserveAsync(operation, operationId, estimate, size, cancellationToken).ConfigureAwait(false);
+            }
+            catch (PaygenticPaymentRequiredException denied) when (denied.ReasonCode == PaygenticPaymentRequiredException.InsufficientFunds)
+            {
+                // The wallet cannot hold a whole pool: fall back to one operation's worth, unpooled.
+                var single = await ReserveAsync(operation, operationId, estimate, 1, cancellationToken).ConfigureAwait(false);
+                return Ticket(operation, operationId, issuerId, single, pooled: false);
+            }
+
+            pool.Install(reservation, size);
+            return Ticket(operation, operationId, issuerId, reservation, pooled: true);
+        }
+        finally
+        {
+            pool.Refill.Release();
+        }
+    }
+
+    public void Release(MeteringTicket ticket)
+    {
+        if (!ticket.Pooled || ticket.AuthorizationId is null)
+        {
+            return;
+        }
+
+        foreach (var pool in _pools.Values)
+        {
+            if (pool.TryGiveBack(ticket.AuthorizationId))
+            {
+                return;
+            }
+        }
+    }
+
+    public PendingReport? BuildReport(MeteringTicket ticket, IReadOnlyDictionary<string, long> quantities, IReadOnlyDictionary<string, string>? metadata, DateTimeOffset now)
+    {
+        // The API takes whole quantities ≥ 1: a metric used 0 times is simply not reported.
+        var charged = quantities.Where(q => q.Value >= 1).ToDictionary(q => q.Key, q => q.Value, StringComparer.Ordinal);
+        if (charged.Count == 0)
+        {
+            return null;
+        }
+
+        return new PendingReport
+        {
+            Strategy = MeteringStrategy.Legacy,
+            IdempotencyKey = ticket.OperationId + ":usage",
+            CustomerId = ticket.CustomerId,
+            MerchantId = ticket.MerchantId,
+            Timestamp = now,
+            Quantities = charged,
+            EntitlementId = ticket.AuthorizationId,
+            Metadata = metadata is { Count: > 0 } ? metadata : null,
+        };
+    }
+
+    private async Task<Reservation> ReserveAsync(MeteredOperation operation, string operationId, IReadOnlyDictionary<string, long> estimate, int uses, CancellationToken cancellationToken)
+    {
+        var request = new CreateReservationRequest
+        {
+            CustomerId = operation.CustomerId,
+            MerchantId = operation.MerchantId,
+            Items = estimate.Select(e => new ReservationItem { BillableMetricId = e.Key, Quantity = (decimal)e.Value * uses }).ToList(),
+            MaxUses = uses,
+        };
+
+        try
+        {
+            return await entitlements.CreateReservationAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PaygenticApiException e) when (Denials.ReasonOf(e) is { } reason)
+        {
+            throw new PaygenticPaymentRequiredException(operation.CustomerId, operationId, reason, e);
+        }
+        catch (Exception e) when (e is PaygenticTimeoutException || (e is PaygenticTransportException and not PaygenticCircuitOpenException) || (e is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            // The request may have been applied with its answer lost: a hold may exist that nobody uses.
+            metrics.OrphanHolds.Add(1);
+            MeteringLog.PossibleOrphanHold(logger, operation.CustomerId, e.GetType().Name);
+            throw;
+        }
+    }
+
+    private static MeteringTicket Ticket(MeteredOperation operation, string operationId, string issuerId, Reservation reservation, bool pooled) => new()
+    {
+        OperationId = operationId,
+        CustomerId = operation.CustomerId,
+        MerchantId = operation.MerchantId,
+        Strategy = MeteringStrategy.Legacy,
+        AuthorizationId = reservation.Id,
+        AuthorizationExpiresAt = reservation.ExpiresAt,
+        Pooled = pooled,
+        Estimate = operation.EstimatedQuantities!,
+        Metadata = operation.Metadata,
+        AuthorizedAt = default, // set by the guard
+        IssuerId = issuerId,
+    };
+
+    private static string PoolKey(MeteredOperation operation, IReadOnlyDictionary<string, long> estimate)
+    {
+        var key = new StringBuilder(operation.CustomerId).Append('|').Append(operation.MerchantId);
+        foreach (var (metric, quantity) in estimate.OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            key.Append('|').Append(metric).Append('=').Append(quantity.ToString(CultureInfo.InvariantCulture));
+        }
+
+        return key.ToString();
+    }
+
+    /// <summary>One customer's (and estimate's) current pooled reservation and how many of its uses are handed out.</summary>
+    private sealed class Pool
+    {
+        private readonly Lock _gate = new();
+        private Reservation? _current;
+        private int _maxUses;
+        private int _handedOut;
+
+        public SemaphoreSlim Refill { get; } = new(1, 1);
+
+        public Reservation? TryTake(DateTimeOffset now, TimeSpan refreshMargin)
+        {
+            lock (_gate)
+            {
+                if (_current is null || _handedOut >= _maxUses || (_current.ExpiresAt is { } expires && now >= expires - refreshMargin))
+                {
+                    return null;
+                }
+
+                _handedOut++;
+                return _current;
+            }
+        }
+
+        public bool TryGiveBack(string reservationId)
+        {
+            lock (_gate)
+            {
+                if (_current is null || !string.Equals(_current.Id, reservationId, StringComparison.Ordinal) || _handedOut == 0)
+                {
+                    return false;
+                }
+
+                _handedOut--;
+                return true;
+            }
+        }
+
+        public void Install(Reservation reservation, int maxUses)
+        {
+            lock (_gate)
+            {
+                _current = reservation;
+                _maxUses = reservation.MaxUses is > 0 and var m ? Math.Min(m, maxUses) : maxUses;
+                _handedOut = 1;
+            }
+        }
+    }
+}

@@ -1,0 +1,357 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Paygentic.Sdk.Metering.Authorization;
+using Paygentic.Sdk.Metering.Reporting;
+
+namespace Paygentic.Sdk.Metering;
+
+/// <summary>
+/// The <see cref="IMeteringGuard"/>. With dependency injection use <c>AddMeteringGuard(...)</c>, which also runs it as
+/// a hosted service (the outbox is opened and unfinished work recovered at start; pending reports are drained at
+/// stop). Without it, create one per process and dispose it at the end; it starts on first use.
+/// </summary>
+public sealed class MeteringGuard : IMeteringGuard, IHostedService, IAsyncDisposable
+{
+    private readonly IUsageOutbox _outbox;
+    private readonly MeteringOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly MeteringMetrics _metrics;
+    private readonly IAuthorizationStrategy _strategy;
+    private readonly UsageReporter _reporter;
+    private readonly string _issuerId = Guid.NewGuid().ToString("N");
+    private readonly Lock _startGate = new();
+    private Task? _started;
+
+    /// <summary>Creates a guard.</summary>
+    /// <param name="client">The Paygentic client.</param>
+    /// <param name="outbox">Where tickets and reports are kept until delivered (SQLite in production).</param>
+    /// <param name="options">Settings; validated here (an invalid option throws naming it).</param>
+    /// <param name="timeProvider">The clock (tests pass a fake).</param>
+    /// <param name="loggerFactory">Where log lines go.</param>
+    /// <param name="meterFactory">Where metrics go.</param>
+    public MeteringGuard(IPaygenticClient client, IUsageOutbox outbox, MeteringOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(outbox);
+        ArgumentNullException.ThrowIfNull(options);
+        DependencyInjection.MeteringOptionsValidator.ThrowIfInvalid(options);
+        _outbox = outbox;
+        _options = options;
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Paygentic.Sdk.Metering");
+        _metrics = new MeteringMetrics(meterFactory);
+        _strategy = options.Strategy == MeteringStrategy.Standard
+            ? new StandardAccessStrategy(client.Entitlements, options, _time, _metrics)
+            : new LegacyReservationStrategy(client.Entitlements, options, _time, _metrics, _logger);
+        _reporter = new UsageReporter(client, outbox, options, _time, _metrics, _logger);
+    }
+
+    /// <inheritdoc />
+    public IUsageReporter Reports => _reporter;
+
+    /// <inheritdoc />
+    public async Task<MeteredResult<T>> RunAsync<T>(MeteredOperation operation, Func<MeteringScope, CancellationToken, Task<T>> work, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        using var activity = MeteringMetrics.Start(MeteringMetrics.RunActivity);
+        var ticket = await AuthorizeAsync(operation, cancellationToken).ConfigureAwait(false);
+        activity?.SetTag("paygentic.operation_id", ticket.OperationId);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            await CancelQuietlyAsync(ticket).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        var scope = new MeteringScope(ticket);
+        T value;
+        try
+        {
+            value = await work(scope, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            _metrics.Executed.Add(1, new KeyValuePair<string, object?>("outcome", "failure"));
+            var error = e.GetType().Name;
+            MeteringLog.WorkFailed(_logger, ticket.OperationId, error, _options.FailurePolicy);
+            activity?.SetStatus(ActivityStatusCode.Error, error);
+            var recorded = scope.RecordedQuantities;
+            if (_options.FailurePolicy == FailurePolicy.ChargeRecordedUsage && recorded.Count > 0)
+            {
+                var metadata = Merge(ticket.Metadata, scope.Metadata);
+                metadata["paygentic.work"] = "failed";
+                await CompleteCoreAsync(ticket, recorded, metadata, wait: false, CancellationToken.None).ConfigureAwait(false);
+            }
+            else
+            {
+                await CancelQuietlyAsync(ticket).ConfigureAwait(false);
+            }
+
+            throw;
+        }
+
+        _metrics.Executed.Add(1, new KeyValuePair<string, object?>("outcome", "success"));
+        var quantities = Overlay(ticket.Estimate, scope.RecordedQuantities);
+        var receipt = await CompleteCoreAsync(ticket, quantities, Merge(ticket.Metadata, scope.Metadata), _options.WaitForDelivery, cancellationToken).ConfigureAwait(false);
+        activity?.SetTag("paygentic.report_state", receipt.State.ToString());
+        return new MeteredResult<T>(value, receipt);
+    }
+
+    /// <inheritdoc />
+    public async Task<MeteringTicket> AuthorizeAsync(MeteredOperation operation, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        Guard.NotBlank(operation.CustomerId, "operation.CustomerId");
+        if (operation.OperationId is { } given && string.IsNullOrWhiteSpace(given))
+        {
+            throw new ArgumentException("operation.OperationId must not be blank when set.", nameof(operation));
+        }
+
+        _strategy.Validate(operation);
+        await EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
+        var operationId = operation.OperationId ?? Guid.NewGuid().ToString("N");
+        using var activity = MeteringMetrics.Start(MeteringMetrics.AuthorizeActivity);
+        activity?.SetTag("paygentic.operation_id", operationId);
+        activity?.SetTag("paygentic.customer_id", operation.CustomerId);
+
+        MeteringTicket ticket;
+        try
+        {
+            ticket = await _strategy.AuthorizeAsync(operation, operationId, _issuerId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PaygenticPaymentRequiredException denied)
+        {
+            _metrics.Denied.Add(1, new KeyValuePair<string, object?>("reason", denied.ReasonCode));
+            MeteringLog.Denied(_logger, operationId, operation.CustomerId, denied.ReasonCode);
+            activity?.SetStatus(ActivityStatusCode.Error, denied.ReasonCode);
+            throw;
+        }
+
+        ticket = ticket with { AuthorizedAt = _time.GetUtcNow() };
+        activity?.SetTag("paygentic.authorization_id", ticket.AuthorizationId);
+        try
+        {
+            await _outbox.UpsertAsync([new OutboxEntry { OperationId = operationId, State = OutboxEntryState.Authorized, Ticket = ticket, CreatedAt = ticket.AuthorizedAt }], CancellationToken.None).ConfigureAwait(false);
+        }
+        catch
+        {
+            _strategy.Release(ticket);
+            throw;
+        }
+
+        _metrics.Authorized.Add(1);
+        return ticket;
+    }
+
+    /// <inheritdoc />
+    public async Task<MeteringReceipt> CompleteAsync(MeteringTicket ticket, IReadOnlyDictionary<string, long>? actualQuantities = null, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        Guard.NotBlank(ticket.OperationId, "ticket.OperationId");
+        if (actualQuantities is not null)
+        {
+            foreach (var (metric, quantity) in actualQuantities)
+            {
+                Guard.NotBlank(metric, "actualQuantities key");
+                ArgumentOutOfRangeException.ThrowIfNegative(quantity, nameof(actualQuantities));
+            }
+        }
+
+        await EnsureStartedAsync(CancellationToken.None).ConfigureAwait(false);
+        var quantities = actualQuantities is null ? ticket.Estimate : Overlay(ticket.Estimate, actualQuantities);
+        return await CompleteCoreAsync(ticket, quantities, Merge(ticket.Metadata, metadata), _options.WaitForDelivery, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task CancelAsync(MeteringTicket ticket, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        await EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
+        if (_reporter.IsPending(ticket.OperationId))
+        {
+            return;
+        }
+
+        var stored = await _outbox.GetAsync(ticket.OperationId, cancellationToken).ConfigureAwait(false);
+        if (stored is { State: not OutboxEntryState.Authorized })
+        {
+            return; // completed already: its report must not be lost
+        }
+
+        _strategy.Release(ticket);
+        if (stored is not null)
+        {
+            await _outbox.RemoveAsync([ticket.OperationId], cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Opens the outbox, recovers unfinished operations of earlier processes and starts the reporter.</summary>
+    /// <param name="cancellationToken">Cancels start-up.</param>
+    /// <exception cref="UsageOutboxException">The outbox is corrupt or from a newer version.</exception>
+    public Task StartAsync(CancellationToken cancellationToken) => EnsureStartedAsync(cancellationToken);
+
+    /// <summary>Delivers what it can within <see cref="MeteringOptions.ShutdownTimeout"/>; the rest stays in the outbox.</summary>
+    /// <param name="cancellationToken">The host's shutdown deadline.</param>
+    public Task StopAsync(CancellationToken cancellationToken) => _reporter.StopAsync(cancellationToken);
+
+    /// <summary>Stops the reporter (see <see cref="StopAsync"/>).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        _reporter.Dispose();
+    }
+
+    private Task EnsureStartedAsync(CancellationToken cancellationToken)
+    {
+        Task started;
+        lock (_startGate)
+        {
+            started = _started ??= StartCoreAsync();
+        }
+
+        return started.IsCompletedSuccessfully ? Task.CompletedTask : started.WaitAsync(cancellationToken);
+    }
+
+    private async Task StartCoreAsync()
+    {
+        await _outbox.InitializeAsync(CancellationToken.None).ConfigureAwait(false);
+        await _reporter.StartAsync(CancellationToken.None).ConfigureAwait(false);
+        var unfinished = await _outbox.LoadAsync(OutboxEntryState.Authorized, CancellationToken.None).ConfigureAwait(false);
+        MeteringLog.Loaded(_logger, _reporter.PendingCount, unfinished.Count, _reporter.DeadLetterCount);
+        foreach (var entry in unfinished)
+        {
+            if (entry.Ticket.IssuerId != _issuerId)
+            {
+                await RecoverAsync(entry.Ticket).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task RecoverAsync(MeteringTicket ticket)
+    {
+        RecoveryDecision decision;
+        try
+        {
+            decision = _options.RecoveryPolicy switch
+            {
+                RecoveryPolicy.Skip => RecoveryDecision.Skip,
+                RecoveryPolicy.Callback => await _options.RecoveryCallback!(ticket, CancellationToken.None).ConfigureAwait(false),
+                _ => RecoveryDecision.ReportEstimate,
+            };
+        }
+#pragma warning disable CA1031 // a failing callback keeps the ticket for the next start rather than stopping this one
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            MeteringLog.Recovered(_logger, ticket.OperationId, ticket.CustomerId, "kept (callback threw " + e.GetType().Name + ")");
+            return;
+        }
+
+        _metrics.Recovered.Add(1, new KeyValuePair<string, object?>("action", decision.Action.ToString()));
+        MeteringLog.Recovered(_logger, ticket.OperationId, ticket.CustomerId, decision.Action.ToString());
+        switch (decision.Action)
+        {
+            case RecoveryAction.Report:
+                var quantities = decision.Quantities is null ? ticket.Estimate : Overlay(ticket.Estimate, decision.Quantities);
+                var metadata = Merge(ticket.Metadata, null);
+                metadata["paygentic.recovered"] = "true";
+                await CompleteCoreAsync(ticket, quantities, metadata, wait: false, CancellationToken.None).ConfigureAwait(false);
+                break;
+            case RecoveryAction.Skip:
+                await _outbox.RemoveAsync([ticket.OperationId], CancellationToken.None).ConfigureAwait(false);
+                break;
+            default:
+                break;
+        }
+    }
+
+    private async Task<MeteringReceipt> CompleteCoreAsync(MeteringTicket ticket, IReadOnlyDictionary<string, long> quantities, IReadOnlyDictionary<string, string>? metadata, bool wait, CancellationToken cancellationToken)
+    {
+        using var activity = MeteringMetrics.Start(MeteringMetrics.ReportActivity);
+        activity?.SetTag("paygentic.operation_id", ticket.OperationId);
+        var now = _time.GetUtcNow();
+        var report = _strategy.BuildReport(ticket, quantities, metadata, now);
+        if (report is null)
+        {
+            await CancelQuietlyAsync(ticket).ConfigureAwait(false);
+            return new MeteringReceipt(ticket, new Dictionary<string, long>(), ReportState.None, null);
+        }
+
+        var entry = new OutboxEntry { OperationId = ticket.OperationId, State = OutboxEntryState.Pending, Ticket = ticket, Report = report, CreatedAt = now };
+        try
+        {
+            // Durable before any send: from here on the report survives a crash.
+            await _outbox.UpsertAsync([entry], CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // a report failure must never fail the caller's work: keep it in memory and try to deliver
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            MeteringLog.OutboxWriteFailed(_logger, ticket.OperationId, e.GetType().Name);
+        }
+
+        var waiter = _reporter.Enqueue(entry, wait);
+        var state = ReportState.Queued;
+        if (waiter is not null)
+        {
+            try
+            {
+                state = await waiter.WaitAsync(_options.DeliveryWaitTimeout, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+            {
+                state = ReportState.Queued;
+            }
+        }
+
+        if (state == ReportState.Queued)
+        {
+            _metrics.Queued.Add(1);
+        }
+
+        activity?.SetTag("paygentic.report_state", state.ToString());
+        return new MeteringReceipt(ticket, report.Quantities, state, report.IdempotencyKey);
+    }
+
+    private async Task CancelQuietlyAsync(MeteringTicket ticket)
+    {
+        try
+        {
+            await CancelAsync(ticket, CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // the caller's own exception (or cancellation) is what matters; a failed clean-up is logged
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            MeteringLog.CancelFailed(_logger, ticket.OperationId, e.GetType().Name);
+        }
+    }
+
+    private static Dictionary<string, long> Overlay(IReadOnlyDictionary<string, long> estimate, IReadOnlyDictionary<string, long> actual)
+    {
+        var result = new Dictionary<string, long>(estimate, StringComparer.Ordinal);
+        foreach (var (metric, quantity) in actual)
+        {
+            result[metric] = quantity;
+        }
+
+        return result;
+    }
+
+    private static Dictionary<string, string> Merge(IReadOnlyDictionary<string, string>? first, IReadOnlyDictionary<string, string>? second)
+    {
+        var result = first is null ? new Dictionary<string, string>(StringComparer.Ordinal) : new Dictionary<string, string>(first, StringComparer.Ordinal);
+        if (second is not null)
+        {
+            foreach (var (key, value) in second)
+            {
+                result[key] = value;
+            }
+        }
+
+        return result;
+    }
+}

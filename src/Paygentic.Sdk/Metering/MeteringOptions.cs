@@ -1,0 +1,180 @@
+namespace Paygentic.Sdk.Metering;
+
+/// <summary>How the guard authorizes work and reports its usage.</summary>
+public enum MeteringStrategy
+{
+    /// <summary>
+    /// Legacy prepaid billing (billingVersion 0): reserve wallet funds with <c>POST /v0/entitlements</c>, report with
+    /// <c>POST /v0/usage</c> (or <c>/v0/usage/batch</c>) drawing on the reservation.
+    /// </summary>
+    Legacy = 0,
+
+    /// <summary>
+    /// Standard billing (billingVersion 1): check <c>GET /v1/entitlements</c> for <c>hasAccess</c>, report a meter
+    /// event with <c>POST /v0/events</c>.
+    /// </summary>
+    Standard = 1,
+}
+
+/// <summary>What the guard charges when the guarded work throws.</summary>
+public enum FailurePolicy
+{
+    /// <summary>Nothing is charged; the authorization is cancelled and the exception propagates unchanged. The default.</summary>
+    NoCharge = 0,
+
+    /// <summary>
+    /// The quantities the work recorded on its <see cref="MeteringScope"/> before it failed are charged (estimates are
+    /// not); with nothing recorded, nothing is charged. The exception still propagates unchanged.
+    /// </summary>
+    ChargeRecordedUsage = 1,
+}
+
+/// <summary>
+/// What happens at start-up to an operation that was authorized by an earlier process but never completed or
+/// cancelled (the process died while the work ran).
+/// </summary>
+public enum RecoveryPolicy
+{
+    /// <summary>Report the operation's estimated quantities (the default: the work probably ran).</summary>
+    ReportEstimate = 0,
+
+    /// <summary>Charge nothing and forget the operation.</summary>
+    Skip = 1,
+
+    /// <summary>Ask <see cref="MeteringOptions.RecoveryCallback"/> for each such operation.</summary>
+    Callback = 2,
+}
+
+/// <summary>
+/// Settings of the metering guard (<see cref="IMeteringGuard"/>) and its background reporter. Bind them from the
+/// configuration section <c>Paygentic:Metering</c> (keys are the property names); they are validated at start-up
+/// and every error names the option.
+/// </summary>
+public sealed class MeteringOptions
+{
+    /// <summary>The default value of <see cref="EventSource"/>.</summary>
+    public const string DefaultEventSource = "urn:paygentic:dotnet-sdk";
+
+    /// <summary>Legacy (reservations and usage) or Standard (feature access and meter events). Default Legacy.</summary>
+    public MeteringStrategy Strategy { get; set; } = MeteringStrategy.Legacy;
+
+    /// <summary>
+    /// Legacy: how many operations of one customer one reservation serves (its <c>maxUses</c>, 1–1000). The hold is
+    /// sized for that many estimates, so at most one reservation's worth of funds is held ahead of use. 1 turns
+    /// pooling off (one reservation per operation). Default 10.
+    /// </summary>
+    public int ReservationPoolSize { get; set; } = 10;
+
+    /// <summary>Legacy: a pooled reservation is replaced once it expires within this margin. Default 1 minute.</summary>
+    public TimeSpan ReservationRefreshMargin { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Standard: the meter event type (a billable metric's <c>eventType</c>, e.g. <c>code.submission</c>). Required for Standard.</summary>
+    public string? EventType { get; set; }
+
+    /// <summary>Standard: the meter event source, a URI naming your application. Default <see cref="DefaultEventSource"/>.</summary>
+    public string EventSource { get; set; } = DefaultEventSource;
+
+    /// <summary>Standard: the feature key checked when an operation does not name one (e.g. <c>submissions</c>).</summary>
+    public string? FeatureKey { get; set; }
+
+    /// <summary>Standard: the product of <see cref="FeatureKey"/> (e.g. <c>prod_…</c>).</summary>
+    public string? ProductId { get; set; }
+
+    /// <summary>
+    /// Standard: how long a positive access answer is reused for the same customer and feature. Zero turns the cache
+    /// off. Denials are never cached. Default 5 seconds.
+    /// </summary>
+    public TimeSpan AccessCacheTtl { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>What is charged when the work throws. Default <see cref="Metering.FailurePolicy.NoCharge"/>.</summary>
+    public FailurePolicy FailurePolicy { get; set; } = FailurePolicy.NoCharge;
+
+    /// <summary>What happens to operations a dead process authorized but never finished. Default <see cref="Metering.RecoveryPolicy.ReportEstimate"/>.</summary>
+    public RecoveryPolicy RecoveryPolicy { get; set; } = RecoveryPolicy.ReportEstimate;
+
+    /// <summary>Decides each unfinished operation when <see cref="RecoveryPolicy"/> is <see cref="Metering.RecoveryPolicy.Callback"/>.</summary>
+    public Func<MeteringTicket, CancellationToken, ValueTask<RecoveryDecision>>? RecoveryCallback { get; set; }
+
+    /// <summary>
+    /// Whether <see cref="IMeteringGuard.CompleteAsync"/> (and so <see cref="IMeteringGuard.RunAsync{T}"/>) waits, up to
+    /// <see cref="DeliveryWaitTimeout"/>, for the report to be accepted before returning. Either way the report is in
+    /// the outbox first. Default true.
+    /// </summary>
+    public bool WaitForDelivery { get; set; } = true;
+
+    /// <summary>The longest a caller waits for delivery before getting <see cref="ReportState.Queued"/>. Default 5 seconds.</summary>
+    public TimeSpan DeliveryWaitTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Legacy: the most reports per <c>/v0/usage/batch</c> call (1–1000). Default 1000.</summary>
+    public int MaxBatchSize { get; set; } = 1000;
+
+    /// <summary>
+    /// How long the reporter lingers after the first report of a batch to collect more, unless a caller waits for it
+    /// or the batch is full. Zero sends at once (reports that arrive during a send form the next batch). Default 0.
+    /// </summary>
+    public TimeSpan BatchInterval { get; set; } = TimeSpan.Zero;
+
+    /// <summary>Capacity of the in-memory queue in front of the sender; beyond it reports wait in the outbox for the next round. Default 10000.</summary>
+    public int QueueCapacity { get; set; } = 10_000;
+
+    /// <summary>Standard: meter events sent at the same time. Default 8.</summary>
+    public int MaxConcurrentSends { get; set; } = 8;
+
+    /// <summary>The first delay before a report that failed transiently is sent again; it doubles up to <see cref="RetryMaxDelay"/>. Default 1 second.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest delay between two delivery attempts of a report. Default 5 minutes.</summary>
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long after completion a report may still be (re)sent with its idempotency key; older undelivered reports
+    /// are dead-lettered rather than risk a second charge outside the server's deduplication window. Default 24 hours.
+    /// </summary>
+    public TimeSpan MaxReplayAge { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How long stopping the host may spend delivering what is pending; the rest stays in the outbox for the next start. Default 10 seconds.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary>What to do with one operation found unfinished at start-up (see <see cref="RecoveryPolicy.Callback"/>).</summary>
+public sealed class RecoveryDecision
+{
+    private RecoveryDecision(RecoveryAction action, IReadOnlyDictionary<string, long>? quantities)
+    {
+        Action = action;
+        Quantities = quantities;
+    }
+
+    /// <summary>Report the operation's estimate.</summary>
+    public static RecoveryDecision ReportEstimate { get; } = new(RecoveryAction.Report, null);
+
+    /// <summary>Charge nothing and forget the operation.</summary>
+    public static RecoveryDecision Skip { get; } = new(RecoveryAction.Skip, null);
+
+    /// <summary>Leave the ticket alone: it will be completed or cancelled later with the two-phase API.</summary>
+    public static RecoveryDecision Keep { get; } = new(RecoveryAction.Keep, null);
+
+    /// <summary>What happens.</summary>
+    public RecoveryAction Action { get; }
+
+    /// <summary>The quantities to report (null: the estimate).</summary>
+    public IReadOnlyDictionary<string, long>? Quantities { get; }
+
+    /// <summary>Report these quantities (per billable metric, or per event data property for Standard).</summary>
+    /// <param name="quantities">What to charge.</param>
+    public static RecoveryDecision Report(IReadOnlyDictionary<string, long> quantities) =>
+        new(RecoveryAction.Report, quantities ?? throw new ArgumentNullException(nameof(quantities)));
+}
+
+/// <summary>The kinds of <see cref="RecoveryDecision"/>.</summary>
+public enum RecoveryAction
+{
+    /// <summary>Report quantities.</summary>
+    Report = 0,
+
+    /// <summary>Charge nothing.</summary>
+    Skip = 1,
+
+    /// <summary>Leave the ticket for a later <see cref="IMeteringGuard.CompleteAsync"/> or <see cref="IMeteringGuard.CancelAsync"/>.</summary>
+    Keep = 2,
+}

@@ -1,0 +1,93 @@
+namespace Paygentic.Sdk.Metering;
+
+/// <summary>
+/// Given to the guarded work so it can record what it actually used (e.g. execution milliseconds) and metadata while
+/// it runs. A recorded quantity replaces the estimate of the same metric; metrics not recorded are reported at their
+/// estimate; record 0 to charge nothing for a metric. Thread-safe.
+/// </summary>
+public sealed class MeteringScope
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, long> _quantities = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _metadata = new(StringComparer.Ordinal);
+
+    /// <summary>Creates a scope for a ticket (the guard does this; public for tests of your own work delegates).</summary>
+    /// <param name="ticket">The authorization the work runs under.</param>
+    public MeteringScope(MeteringTicket ticket) => Ticket = ticket ?? throw new ArgumentNullException(nameof(ticket));
+
+    /// <summary>The authorization the work runs under.</summary>
+    public MeteringTicket Ticket { get; }
+
+    /// <summary>The operation id.</summary>
+    public string OperationId => Ticket.OperationId;
+
+    /// <summary>The customer.</summary>
+    public string CustomerId => Ticket.CustomerId;
+
+    /// <summary>Sets the actual quantity of a metric (replacing its estimate).</summary>
+    /// <param name="metric">The billable metric (legacy) or event data property (standard).</param>
+    /// <param name="quantity">Units used, ≥ 0.</param>
+    public void Record(string metric, long quantity)
+    {
+        Validate(metric, quantity);
+        lock (_gate)
+        {
+            _quantities[metric] = quantity;
+        }
+    }
+
+    /// <summary>Adds to the actual quantity of a metric (starting from 0, not from the estimate).</summary>
+    /// <param name="metric">The billable metric (legacy) or event data property (standard).</param>
+    /// <param name="quantity">Units to add, ≥ 0.</param>
+    public void Add(string metric, long quantity)
+    {
+        Validate(metric, quantity);
+        lock (_gate)
+        {
+            _quantities[metric] = checked(_quantities.GetValueOrDefault(metric) + quantity);
+        }
+    }
+
+    /// <summary>Sets a metadata entry sent with the report.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="value">The value.</param>
+    public void SetMetadata(string key, string value)
+    {
+        Guard.NotBlank(key);
+        ArgumentNullException.ThrowIfNull(value);
+        lock (_gate)
+        {
+            _metadata[key] = value;
+        }
+    }
+
+    /// <summary>A copy of the quantities recorded so far.</summary>
+    public IReadOnlyDictionary<string, long> RecordedQuantities
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new Dictionary<string, long>(_quantities, StringComparer.Ordinal);
+            }
+        }
+    }
+
+    /// <summary>A copy of the metadata set so far.</summary>
+    public IReadOnlyDictionary<string, string> Metadata
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new Dictionary<string, string>(_metadata, StringComparer.Ordinal);
+            }
+        }
+    }
+
+    private static void Validate(string metric, long quantity)
+    {
+        Guard.NotBlank(metric);
+        ArgumentOutOfRangeException.ThrowIfNegative(quantity);
+    }
+}

@@ -1,0 +1,61 @@
+namespace Paygentic.Sdk.Metering.Reporting;
+
+/// <summary>
+/// Durable storage for tickets, reports waiting for delivery and dead letters, keyed by operation id. A report is
+/// written here before any delivery attempt and removed only once Paygentic accepted it, so a crash loses nothing.
+/// Implementations must make a completed <see cref="UpsertAsync"/> or <see cref="RemoveAsync"/> durable and must be
+/// safe for concurrent callers. Use the SQLite outbox (<c>Paygentic.Sdk.Outbox.Sqlite</c>) in production.
+/// </summary>
+public interface IUsageOutbox
+{
+    /// <summary>
+    /// Opens the store (creating it when absent). Fails with <see cref="UsageOutboxException"/> when the store is
+    /// corrupt or from a newer version, without changing it. Called once before any other member.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task InitializeAsync(CancellationToken cancellationToken);
+
+    /// <summary>Inserts or replaces entries (by operation id), atomically and durably.</summary>
+    /// <param name="entries">The entries.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task UpsertAsync(IReadOnlyList<OutboxEntry> entries, CancellationToken cancellationToken);
+
+    /// <summary>Removes entries by operation id (missing ids are ignored), atomically and durably.</summary>
+    /// <param name="operationIds">The ids.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task RemoveAsync(IReadOnlyList<string> operationIds, CancellationToken cancellationToken);
+
+    /// <summary>Reads one entry, or null.</summary>
+    /// <param name="operationId">The id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<OutboxEntry?> GetAsync(string operationId, CancellationToken cancellationToken);
+
+    /// <summary>Reads every entry in a state, oldest first.</summary>
+    /// <param name="state">The state.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<IReadOnlyList<OutboxEntry>> LoadAsync(OutboxEntryState state, CancellationToken cancellationToken);
+}
+
+/// <summary>The outbox cannot be opened or written: corrupt, from a newer version, or failing storage.</summary>
+public class UsageOutboxException : PaygenticException
+{
+    /// <summary>Creates the exception.</summary>
+    public UsageOutboxException()
+    {
+    }
+
+    /// <summary>Creates the exception with a message.</summary>
+    /// <param name="message">What went wrong.</param>
+    public UsageOutboxException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with a message and its cause.</summary>
+    /// <param name="message">What went wrong.</param>
+    /// <param name="innerException">The cause.</param>
+    public UsageOutboxException(string message, Exception? innerException)
+        : base(message, innerException)
+    {
+    }
+}

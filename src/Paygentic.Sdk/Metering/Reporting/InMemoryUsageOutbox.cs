@@ -1,0 +1,77 @@
+namespace Paygentic.Sdk.Metering.Reporting;
+
+/// <summary>
+/// An outbox in process memory. <b>For tests only:</b> everything in it is lost when the process exits, which breaks
+/// the guard's promise never to lose a report. Use the SQLite outbox (<c>AddSqliteOutbox</c>) in production.
+/// </summary>
+public sealed class InMemoryUsageOutbox : IUsageOutbox
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, (long Sequence, OutboxEntry Entry)> _entries = new(StringComparer.Ordinal);
+    private long _sequence;
+
+    /// <summary>How many entries it holds (all states).</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _entries.Count;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public Task InitializeAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task UpsertAsync(IReadOnlyList<OutboxEntry> entries, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        lock (_gate)
+        {
+            foreach (var entry in entries)
+            {
+                var sequence = _entries.TryGetValue(entry.OperationId, out var existing) ? existing.Sequence : ++_sequence;
+                _entries[entry.OperationId] = (sequence, entry);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task RemoveAsync(IReadOnlyList<string> operationIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(operationIds);
+        lock (_gate)
+        {
+            foreach (var id in operationIds)
+            {
+                _entries.Remove(id);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<OutboxEntry?> GetAsync(string operationId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_entries.TryGetValue(operationId, out var e) ? e.Entry : null);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<OutboxEntry>> LoadAsync(OutboxEntryState state, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            IReadOnlyList<OutboxEntry> list = _entries.Values.Where(e => e.Entry.State == state).OrderBy(e => e.Sequence).Select(e => e.Entry).ToList();
+            return Task.FromResult(list);
+        }
+    }
+}

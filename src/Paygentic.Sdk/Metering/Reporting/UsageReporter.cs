@@ -1,0 +1,743 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Paygentic.Sdk.Events;
+using Paygentic.Sdk.Usage;
+
+namespace Paygentic.Sdk.Metering.Reporting;
+
+/// <summary>
+/// Delivers reports from the outbox. A completed report is written to the outbox first, then handed to a bounded
+/// channel; a sender drains it, batching legacy usage into <c>/v0/usage/batch</c> (≤ <see cref="MeteringOptions.MaxBatchSize"/>)
+/// and sending meter events concurrently. A report leaves the outbox only once accepted; transient failures are
+/// retried with backoff, permanent ones dead-lettered. A scheduler re-sends what is due and what did not fit in the
+/// channel. Every send of a report carries the same idempotency key.
+/// </summary>
+internal sealed class UsageReporter : IUsageReporter, IDisposable
+{
+    private const int Idle = 0;
+    private const int Queued = 1;
+    private const int InFlight = 2;
+    private const int Done = 3;
+
+    private readonly IPaygenticClient _client;
+    private readonly IUsageOutbox _outbox;
+    private readonly MeteringOptions _options;
+    private readonly TimeProvider _time;
+    private readonly MeteringMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, Item> _pending = new(StringComparer.Ordinal);
+    private readonly Channel<Item> _legacyReady;
+    private readonly Channel<Item> _eventReady;
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly SemaphoreSlim _legacySlots;
+    private readonly SemaphoreSlim _eventSlots;
+    private readonly CancellationTokenSource _stop = new();
+    private Task _loops = Task.CompletedTask;
+    private int _deadLetters;
+    private int _started;
+
+    public UsageReporter(IPaygenticClient client, IUsageOutbox outbox, MeteringOptions options, TimeProvider time, MeteringMetrics metrics, ILogger logger)
+    {
+        _client = client;
+        _outbox = outbox;
+        _options = options;
+        _time = time;
+        _metrics = metrics;
+        _logger = logger;
+        var channelOptions = new BoundedChannelOptions(options.QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait };
+        _legacyReady = Channel.CreateBounded<Item>(channelOptions);
+        _eventReady = Channel.CreateBounded<Item>(channelOptions);
+        _legacySlots = new SemaphoreSlim(options.MaxConcurrentSends, options.MaxConcurrentSends);
+        _eventSlots = new SemaphoreSlim(options.MaxConcurrentSends, options.MaxConcurrentSends);
+        metrics.ObserveReporter(() => _pending.Count, OldestPendingAgeSeconds, () => Volatile.Read(ref _deadLetters));
+    }
+
+    public int PendingCount => _pending.Count;
+
+    public event EventHandler<DeadLetterEventArgs>? DeadLettered;
+
+    /// <summary>Loads pending reports and the dead-letter count from the outbox and starts the loops.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _started, 1) == 1)
+        {
+            return;
+        }
+
+        var pending = await _outbox.LoadAsync(OutboxEntryState.Pending, cancellationToken).ConfigureAwait(false);
+        var dead = await _outbox.LoadAsync(OutboxEntryState.DeadLettered, cancellationToken).ConfigureAwait(false);
+        Volatile.Write(ref _deadLetters, dead.Count);
+        var now = _time.GetUtcNow();
+        foreach (var entry in pending)
+        {
+            if (entry.Report is not null)
+            {
+                _pending.TryAdd(entry.OperationId, new Item(entry) { DueAt = now });
+            }
+        }
+
+        _loops = Task.WhenAll(
+            Task.Run(() => SendLoopAsync(_legacyReady, _legacySlots, SendLegacyAsync), CancellationToken.None),
+            Task.Run(() => SendLoopAsync(_eventReady, _eventSlots, SendEventsAsync), CancellationToken.None),
+            Task.Run(SchedulerLoopAsync, CancellationToken.None));
+        foreach (var item in _pending.Values)
+        {
+            TrySchedule(item);
+        }
+    }
+
+    /// <summary>How many reports were loaded at start (for the start-up log line).</summary>
+    public int DeadLetterCount => Volatile.Read(ref _deadLetters);
+
+    /// <summary>Hands a report (already in the outbox) to the sender; returns a task for its first outcome when asked.</summary>
+    public Task<ReportState>? Enqueue(OutboxEntry entry, bool wait)
+    {
+        var item = new Item(entry) { DueAt = _time.GetUtcNow() };
+        var waiter = wait ? item.AddWaiter() : null;
+        _pending[entry.OperationId] = item;
+        TrySchedule(item);
+        return waiter;
+    }
+
+    /// <summary>Whether a report of this operation is waiting for delivery in this process.</summary>
+    public bool IsPending(string operationId) => _pending.ContainsKey(operationId);
+
+    public async Task<FlushResult> FlushAsync(CancellationToken cancellationToken = default)
+    {
+        var now = _time.GetUtcNow();
+        var waits = new List<Task<ReportState>>();
+        foreach (var item in _pending.Values)
+        {
+            waits.Add(item.AddWaiter());
+            item.DueAt = now;
+            TrySchedule(item);
+        }
+
+        _wake.Writer.TryWrite(true);
+        var states = await Task.WhenAll(waits).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new FlushResult(
+            states.Count(s => s == ReportState.Delivered),
+            states.Count(s => s == ReportState.DeadLettered),
+            _pending.Count);
+    }
+
+    public Task<IReadOnlyList<OutboxEntry>> GetDeadLettersAsync(CancellationToken cancellationToken = default) =>
+        _outbox.LoadAsync(OutboxEntryState.DeadLettered, cancellationToken);
+
+    public async Task<bool> RequeueAsync(string operationId, CancellationToken cancellationToken = default)
+    {
+        Guard.NotBlank(operationId);
+        if (await _outbox.GetAsync(operationId, cancellationToken).ConfigureAwait(false) is not { State: OutboxEntryState.DeadLettered, Report: not null } dead)
+        {
+            return false;
+        }
+
+        var requeued = dead with
+        {
+            State = OutboxEntryState.Pending,
+            RequeuedAt = _time.GetUtcNow(),
+            Attempts = 0,
+            DeadLetterReason = null,
+            DeadLetteredAt = null,
+        };
+        await _outbox.UpsertAsync([requeued], cancellationToken).ConfigureAwait(false);
+        Interlocked.Decrement(ref _deadLetters);
+        _ = Enqueue(requeued, wait: false);
+        return true;
+    }
+
+    public async Task<bool> DiscardAsync(string operationId, CancellationToken cancellationToken = default)
+    {
+        Guard.NotBlank(operationId);
+        if (await _outbox.GetAsync(operationId, cancellationToken).ConfigureAwait(false) is not { State: OutboxEntryState.DeadLettered })
+        {
+            return false;
+        }
+
+        await _outbox.RemoveAsync([operationId], cancellationToken).ConfigureAwait(false);
+        Interlocked.Decrement(ref _deadLetters);
+        return true;
+    }
+
+    /// <summary>Delivers what it can within the bound, then stops; the rest stays in the outbox for the next start.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _started) == 0 || _stop.IsCancellationRequested)
+        {
+            return;
+        }
+
+        using (var bound = new CancellationTokenSource(_options.ShutdownTimeout, _time))
+        using (var linked = CancellationTokenSource.CreateLinkedTokenSource(bound.Token, cancellationToken))
+        {
+            try
+            {
+                await FlushAsync(linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Out of time: what is left stays in the outbox.
+            }
+        }
+
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _legacyReady.Writer.TryComplete();
+        _eventReady.Writer.TryComplete();
+        _wake.Writer.TryComplete();
+        try
+        {
+            await _loops.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        if (!_pending.IsEmpty)
+        {
+            MeteringLog.LeftPending(_logger, _pending.Count);
+        }
+    }
+
+    public void Dispose()
+    {
+        _stop.Dispose();
+        _legacySlots.Dispose();
+        _eventSlots.Dispose();
+    }
+
+    private void TrySchedule(Item item)
+    {
+        if (Interlocked.CompareExchange(ref item.Status, Queued, Idle) != Idle)
+        {
+            return;
+        }
+
+        var channel = item.Entry.Report!.Strategy == MeteringStrategy.Standard ? _eventReady : _legacyReady;
+        if (!channel.Writer.TryWrite(item))
+        {
+            // The channel is full (or closed): the scheduler offers it again on its next round.
+            Volatile.Write(ref item.Status, Idle);
+        }
+    }
+
+    private async Task SendLoopAsync(Channel<Item> channel, SemaphoreSlim slots, Func<List<Item>, Task> send)
+    {
+        var reader = channel.Reader;
+        var token = _stop.Token;
+        try
+        {
+            while (true)
+            {
+                await slots.WaitAsync(token).ConfigureAwait(false);
+                var batch = new List<Item>();
+                try
+                {
+                    if (!await reader.WaitToReadAsync(token).ConfigureAwait(false))
+                    {
+                        slots.Release();
+                        return;
+                    }
+
+                    var max = channel == _eventReady ? 1 : _options.MaxBatchSize;
+                    Collect(reader, batch, max);
+                    if (_options.BatchInterval > TimeSpan.Zero && batch.Count > 0 && batch.Count < max && !batch.Any(i => i.HasWaiters))
+                    {
+                        await LingerAsync(reader, batch, max, token).ConfigureAwait(false);
+                    }
+                }
+                catch
+                {
+                    slots.Release();
+                    throw;
+                }
+
+                if (batch.Count == 0)
+                {
+                    slots.Release();
+                    continue;
+                }
+
+                _ = RunSendAsync(send, batch, slots);
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+        }
+    }
+
+    private static void Collect(ChannelReader<Item> reader, List<Item> batch, int max)
+    {
+        while (batch.Count < max && reader.TryRead(out var item))
+        {
+            if (Interlocked.CompareExchange(ref item.Status, InFlight, Queued) == Queued)
+            {
+                batch.Add(item);
+            }
+        }
+    }
+
+    private async Task LingerAsync(ChannelReader<Item> reader, List<Item> batch, int max, CancellationToken token)
+    {
+        using var linger = new CancellationTokenSource(_options.BatchInterval, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(linger.Token, token);
+        try
+        {
+            while (batch.Count < max && await reader.WaitToReadAsync(linked.Token).ConfigureAwait(false))
+            {
+                Collect(reader, batch, max);
+                if (batch.Any(i => i.HasWaiters))
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!token.IsCancellationRequested)
+        {
+            // The interval is over: send what was collected.
+        }
+    }
+
+    private async Task RunSendAsync(Func<List<Item>, Task> send, List<Item> batch, SemaphoreSlim slots)
+    {
+        try
+        {
+            await send(batch).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // A bug or a failing outbox: put the items back for a later round rather than lose them.
+            MeteringLog.LoopFailed(_logger, e.GetType().Name);
+            foreach (var item in batch)
+            {
+                item.DueAt = _time.GetUtcNow() + _options.RetryBaseDelay;
+                Interlocked.CompareExchange(ref item.Status, Idle, InFlight);
+                item.Signal(ReportState.Queued);
+            }
+        }
+        finally
+        {
+            slots.Release();
+        }
+    }
+
+    private async Task SchedulerLoopAsync()
+    {
+        var token = _stop.Token;
+        var interval = _options.RetryBaseDelay < TimeSpan.FromSeconds(1) ? _options.RetryBaseDelay : TimeSpan.FromSeconds(1);
+        try
+        {
+            while (true)
+            {
+                using (var tick = new CancellationTokenSource(interval, _time))
+                using (var linked = CancellationTokenSource.CreateLinkedTokenSource(tick.Token, token))
+                {
+                    try
+                    {
+                        if (!await _wake.Reader.WaitToReadAsync(linked.Token).ConfigureAwait(false))
+                        {
+                            return;
+                        }
+
+                        _wake.Reader.TryRead(out _);
+                    }
+                    catch (OperationCanceledException) when (!token.IsCancellationRequested)
+                    {
+                        // The tick: look for due retries.
+                    }
+                }
+
+                var now = _time.GetUtcNow();
+                foreach (var item in _pending.Values)
+                {
+                    if (Volatile.Read(ref item.Status) == Idle && item.DueAt <= now)
+                    {
+                        TrySchedule(item);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task SendLegacyAsync(List<Item> batch)
+    {
+        using var activity = MeteringMetrics.Start(MeteringMetrics.DeliverActivity, ActivityKind.Producer);
+        activity?.SetTag("paygentic.reports", batch.Count);
+        var live = await DropExpiredAsync(batch).ConfigureAwait(false);
+        if (live.Count == 0)
+        {
+            return;
+        }
+
+        if (live.Count == 1)
+        {
+            await SendSingleUsageAsync(live).ConfigureAwait(false);
+            return;
+        }
+
+        UsageBatchResult result;
+        try
+        {
+            result = await _client.Usage.CreateBatchAsync(live.Select(i => ToUsageReport(i.Entry)).ToList(), _stop.Token).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            var outcome = DeliveryClassifier.Classify(e);
+            if (outcome is DeliveryOutcome.Rejected or DeliveryOutcome.Unpaid)
+            {
+                // One bad report must not dead-letter its neighbours: find it by sending each alone.
+                await SendSingleUsageAsync(live).ConfigureAwait(false);
+                return;
+            }
+
+            await SettleAsync(live.Select(i => (i, outcome, (string?)Describe(e))).ToList()).ConfigureAwait(false);
+            return;
+        }
+
+        var failed = new Dictionary<int, UsageBatchFailure>();
+        foreach (var failure in result.Failed)
+        {
+            failed.TryAdd(failure.Index, failure);
+        }
+
+        activity?.SetTag("paygentic.partial", result.IsPartial);
+        var settled = new List<(Item, DeliveryOutcome, string?)>(live.Count);
+        for (var i = 0; i < live.Count; i++)
+        {
+            settled.Add(failed.TryGetValue(i, out var f)
+                ? (live[i], DeliveryClassifier.ClassifyItemError(f.Error), f.Error)
+                : (live[i], DeliveryOutcome.Delivered, null));
+        }
+
+        await SettleAsync(settled).ConfigureAwait(false);
+    }
+
+    private async Task SendSingleUsageAsync(List<Item> items)
+    {
+        var settled = new List<(Item, DeliveryOutcome, string?)>(items.Count);
+        foreach (var item in items)
+        {
+            try
+            {
+                await _client.Usage.CreateAsync(ToUsageReport(item.Entry), _stop.Token).ConfigureAwait(false);
+                settled.Add((item, DeliveryOutcome.Delivered, null));
+            }
+            catch (Exception e)
+            {
+                settled.Add((item, DeliveryClassifier.Classify(e), Describe(e)));
+            }
+        }
+
+        await SettleAsync(settled).ConfigureAwait(false);
+    }
+
+    private async Task SendEventsAsync(List<Item> batch)
+    {
+        using var activity = MeteringMetrics.Start(MeteringMetrics.DeliverActivity, ActivityKind.Producer);
+        var live = await DropExpiredAsync(batch).ConfigureAwait(false);
+        var settled = new List<(Item, DeliveryOutcome, string?)>(live.Count);
+        foreach (var item in live)
+        {
+            try
+            {
+                await _client.Events.IngestAsync(ToMeterEvent(item.Entry), _stop.Token).ConfigureAwait(false);
+                settled.Add((item, DeliveryOutcome.Delivered, null));
+            }
+            catch (Exception e)
+            {
+                settled.Add((item, DeliveryClassifier.Classify(e), Describe(e)));
+            }
+        }
+
+        await SettleAsync(settled).ConfigureAwait(false);
+    }
+
+    /// <summary>Dead-letters reports too old to replay safely; returns the others.</summary>
+    private async Task<List<Item>> DropExpiredAsync(List<Item> batch)
+    {
+        var now = _time.GetUtcNow();
+        var live = new List<Item>(batch.Count);
+        List<(Item, DeliveryOutcome, string?)>? expired = null;
+        foreach (var item in batch)
+        {
+            var since = item.Entry.RequeuedAt ?? item.Entry.CreatedAt;
+            if (now - since > _options.MaxReplayAge)
+            {
+                (expired ??= []).Add((item, DeliveryOutcome.Rejected, $"not acknowledged within MaxReplayAge ({_options.MaxReplayAge}); replaying could charge twice"));
+            }
+            else
+            {
+                live.Add(item);
+            }
+        }
+
+        if (expired is not null)
+        {
+            await SettleAsync(expired, DeadLetterReason.ReplayWindowExpired).ConfigureAwait(false);
+        }
+
+        return live;
+    }
+
+    private async Task SettleAsync(List<(Item Item, DeliveryOutcome Outcome, string? Error)> results, DeadLetterReason? forcedReason = null)
+    {
+        var now = _time.GetUtcNow();
+        var delivered = results.Where(r => r.Outcome == DeliveryOutcome.Delivered).Select(r => r.Item).ToList();
+        if (delivered.Count > 0)
+        {
+            // Only now may the reports leave the outbox; a crash before this line replays them with the same keys.
+            await _outbox.RemoveAsync(delivered.Select(i => i.Entry.OperationId).ToList(), CancellationToken.None).ConfigureAwait(false);
+            foreach (var item in delivered)
+            {
+                _pending.TryRemove(new KeyValuePair<string, Item>(item.Entry.OperationId, item));
+                Volatile.Write(ref item.Status, Done);
+                item.Signal(ReportState.Delivered, final: true);
+            }
+
+            _metrics.Reported.Add(delivered.Count);
+        }
+
+        var retry = results.Where(r => r.Outcome == DeliveryOutcome.Transient).ToList();
+        if (retry.Count > 0)
+        {
+            var updated = new List<OutboxEntry>(retry.Count);
+            foreach (var (item, _, error) in retry)
+            {
+                var attempts = item.Entry.Attempts + 1;
+                item.Entry = item.Entry with { Attempts = attempts, LastError = error };
+                var delay = Backoff(item.Entry.OperationId, attempts);
+                item.DueAt = now + delay;
+                if (IsCurrent(item))
+                {
+                    updated.Add(item.Entry);
+                }
+
+                MeteringLog.DeliveryFailed(_logger, item.Entry.OperationId, error ?? "unknown", attempts, (long)delay.TotalMilliseconds);
+            }
+
+            _metrics.DeliveryFailures.Add(retry.Count);
+            await TryUpsertAsync(updated).ConfigureAwait(false);
+            foreach (var (item, _, _) in retry)
+            {
+                Volatile.Write(ref item.Status, Idle);
+                item.Signal(ReportState.Queued);
+            }
+        }
+
+        var dead = results.Where(r => r.Outcome is DeliveryOutcome.Rejected or DeliveryOutcome.Unpaid).ToList();
+        if (dead.Count > 0)
+        {
+            var letters = new List<(Item Item, OutboxEntry Entry)>(dead.Count);
+            foreach (var (item, outcome, error) in dead)
+            {
+                var reason = forcedReason ?? (outcome == DeliveryOutcome.Unpaid ? DeadLetterReason.Unpaid : DeadLetterReason.Rejected);
+                var letter = item.Entry with
+                {
+                    State = OutboxEntryState.DeadLettered,
+                    Attempts = item.Entry.Attempts + (forcedReason is null ? 1 : 0),
+                    LastError = error,
+                    DeadLetterReason = reason,
+                    DeadLetteredAt = now,
+                };
+                letters.Add((item, letter));
+            }
+
+            await _outbox.UpsertAsync(letters.Where(l => IsCurrent(l.Item)).Select(l => l.Entry).ToList(), CancellationToken.None).ConfigureAwait(false);
+            foreach (var (item, letter) in letters)
+            {
+                _pending.TryRemove(new KeyValuePair<string, Item>(letter.OperationId, item));
+                Volatile.Write(ref item.Status, Done);
+                Interlocked.Increment(ref _deadLetters);
+                _metrics.DeadLettered.Add(1, new KeyValuePair<string, object?>("reason", letter.DeadLetterReason.ToString()));
+                MeteringLog.DeadLettered(_logger, letter.OperationId, letter.CustomerIdOrEmpty(), letter.DeadLetterReason!.Value, letter.LastError ?? "unknown");
+                item.Signal(ReportState.DeadLettered, final: true);
+                try
+                {
+                    DeadLettered?.Invoke(this, new DeadLetterEventArgs(letter));
+                }
+#pragma warning disable CA1031 // a subscriber's failure must not stop delivery of other reports
+                catch (Exception e)
+#pragma warning restore CA1031
+                {
+                    MeteringLog.LoopFailed(_logger, "DeadLettered handler threw " + e.GetType().Name);
+                }
+            }
+        }
+    }
+
+    private bool IsCurrent(Item item) => _pending.TryGetValue(item.Entry.OperationId, out var current) && ReferenceEquals(current, item);
+
+    private async Task TryUpsertAsync(List<OutboxEntry> entries)
+    {
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await _outbox.UpsertAsync(entries, CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // attempt counts are diagnostics: failing to store them must not stop delivery
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            MeteringLog.OutboxWriteFailed(_logger, entries[0].OperationId, e.GetType().Name);
+        }
+    }
+
+    private TimeSpan Backoff(string operationId, int attempts)
+    {
+        var exponent = Math.Min(attempts - 1, 20);
+        var delay = _options.RetryBaseDelay * Math.Pow(2, exponent);
+        if (delay > _options.RetryMaxDelay)
+        {
+            delay = _options.RetryMaxDelay;
+        }
+
+        // Deterministic jitter (0–20 %) spreads retries of many reports without a random source.
+        var jitter = (uint)HashCode.Combine(operationId, attempts) % 200 / 1000.0;
+        return delay + (delay * jitter);
+    }
+
+    private double OldestPendingAgeSeconds()
+    {
+        var now = _time.GetUtcNow();
+        var oldest = now;
+        foreach (var item in _pending.Values)
+        {
+            if (item.Entry.CreatedAt < oldest)
+            {
+                oldest = item.Entry.CreatedAt;
+            }
+        }
+
+        return (now - oldest).TotalSeconds;
+    }
+
+    private static string Describe(Exception e) => e switch
+    {
+        PaygenticApiException api => $"{(int)api.StatusCode} {api.Code ?? api.ErrorType}: {api.ApiMessage}".Trim(),
+        _ => e.GetType().Name,
+    };
+
+    internal static UsageReport ToUsageReport(OutboxEntry entry)
+    {
+        var report = entry.Report!;
+        return new UsageReport
+        {
+            CustomerId = report.CustomerId,
+            MerchantId = report.MerchantId,
+            IdempotencyKey = report.IdempotencyKey,
+            Timestamp = report.Timestamp,
+            Properties = report.Quantities.OrderBy(q => q.Key, StringComparer.Ordinal).Select(q => new UsageProperty { BillableMetricId = q.Key, Quantity = q.Value }).ToList(),
+            EntitlementId = report.EntitlementId,
+            Metadata = report.Metadata,
+        };
+    }
+
+    internal static MeterEvent ToMeterEvent(OutboxEntry entry)
+    {
+        var report = entry.Report!;
+        var data = new JsonObject { ["operationId"] = entry.OperationId };
+        foreach (var (key, value) in report.Quantities.OrderBy(q => q.Key, StringComparer.Ordinal))
+        {
+            data[key] = value;
+        }
+
+        if (report.Metadata is { Count: > 0 } metadata)
+        {
+            var meta = new JsonObject();
+            foreach (var (key, value) in metadata.OrderBy(m => m.Key, StringComparer.Ordinal))
+            {
+                meta[key] = value;
+            }
+
+            data["metadata"] = meta;
+        }
+
+        return new MeterEvent
+        {
+            Type = report.EventType!,
+            Source = report.EventSource ?? MeteringOptions.DefaultEventSource,
+            Subject = report.CustomerId,
+            Data = data,
+            Namespace = report.MerchantId,
+            Timestamp = report.Timestamp,
+            IdempotencyKey = report.IdempotencyKey,
+        };
+    }
+
+    /// <summary>A pending report and who waits for its outcome.</summary>
+    private sealed class Item(OutboxEntry entry)
+    {
+        private readonly Lock _gate = new();
+        private List<TaskCompletionSource<ReportState>>? _waiters;
+        private ReportState? _final;
+
+        public int Status;
+
+        public OutboxEntry Entry { get; set; } = entry;
+
+        public DateTimeOffset DueAt { get; set; }
+
+        public bool HasWaiters
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _waiters is { Count: > 0 };
+                }
+            }
+        }
+
+        public Task<ReportState> AddWaiter()
+        {
+            lock (_gate)
+            {
+                if (_final is { } state)
+                {
+                    return Task.FromResult(state);
+                }
+
+                var waiter = new TaskCompletionSource<ReportState>(TaskCreationOptions.RunContinuationsAsynchronously);
+                (_waiters ??= []).Add(waiter);
+                return waiter.Task;
+            }
+        }
+
+        public void Signal(ReportState state, bool final = false)
+        {
+            List<TaskCompletionSource<ReportState>>? waiters;
+            lock (_gate)
+            {
+                if (final)
+                {
+                    _final = state;
+                }
+
+                waiters = _waiters;
+                _waiters = null;
+            }
+
+            if (waiters is not null)
+            {
+                foreach (var waiter in waiters)
+                {
+                    waiter.TrySetResult(state);
+                }
+            }
+        }
+    }
+}
+
+internal static class OutboxEntryExtensions
+{
+    public static string CustomerIdOrEmpty(this OutboxEntry entry) => entry.Report?.CustomerId ?? entry.Ticket.CustomerId;
+}
