@@ -9,7 +9,7 @@ public sealed class SeedTests
     [Fact]
     public void The_default_seed_has_the_documented_ids_and_prices()
     {
-        var seed = SeedLoader.LoadDefault();
+        var seed = EmulatorSeed.LoadDefault();
         var demo = seed.Merchants[0];
 
         demo.Id.Should().Be("org_demo");

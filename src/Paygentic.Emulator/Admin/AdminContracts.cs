@@ -2,8 +2,8 @@ using System.Text.Json;
 
 namespace Paygentic.Emulator.Admin;
 
-/// <summary><c>GET /_emulator/health</c>.</summary>
-internal sealed record HealthBody(string Status, IReadOnlyList<string> Merchants, DateTimeOffset Time);
+/// <summary><c>GET /_emulator/health</c>, with the process's memory for the benchmarks.</summary>
+internal sealed record HealthBody(string Status, IReadOnlyList<string> Merchants, DateTimeOffset Time, long WorkingSetBytes, long ManagedHeapBytes);
 
 /// <summary>A plain acknowledgement, e.g. of <c>POST /_emulator/reset</c>.</summary>
 internal sealed record StatusBody(string Status);

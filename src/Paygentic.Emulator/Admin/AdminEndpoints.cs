@@ -33,7 +33,7 @@ internal static class AdminEndpoints
 
     private static Task Health(HttpContext context, EmulatorRuntime runtime)
     {
-        var body = new HealthBody("ok", runtime.World.Merchants.Select(m => m.Id).ToList(), runtime.Now);
+        var body = new HealthBody("ok", runtime.World.Merchants.Select(m => m.Id).ToList(), runtime.Now, Environment.WorkingSet, GC.GetTotalMemory(forceFullCollection: false));
         return Reply.Json(context, StatusCodes.Status200OK, body, EmulatorJson.Default.HealthBody);
     }
 

@@ -8,6 +8,15 @@ public sealed class EmulatorSeed
 {
     /// <summary>The merchants. The first one is the "demo" merchant whose key <see cref="EmulatorOptions.ApiKey"/> overrides.</summary>
     public IList<SeedMerchant> Merchants { get; set; } = [];
+
+    /// <summary>A fresh copy of the seed shipped with the emulator (seed.default.json), e.g. to extend it in code.</summary>
+    /// <returns>The default seed.</returns>
+    public static EmulatorSeed LoadDefault() => SeedLoader.LoadDefault();
+
+    /// <summary>Reads a seed file in the format of docs/emulator.md.</summary>
+    /// <param name="path">The JSON file.</param>
+    /// <returns>The seed.</returns>
+    public static EmulatorSeed LoadFile(string path) => SeedLoader.LoadFile(path);
 }
 
 /// <summary>A merchant organisation with its API key and catalog.</summary>
