@@ -22,6 +22,7 @@ internal enum DeliveryOutcome
 internal static class DeliveryClassifier
 {
     private static readonly string[] DuplicateWords = ["duplicate", "already exists", "already recorded", "already processed"];
+    private static readonly string[] UnpaidWords = [PaygenticPaymentRequiredException.InsufficientFunds, "insufficient", "do not cover", "does not cover", "not enough funds"];
     private static readonly string[] TransientWords =
         ["timeout", "timed out", "temporar", "unavailable", "rate limit", "too many", "internal", "try again", "retry", "overloaded", "503", "500", "429", "408"];
 
@@ -47,7 +48,7 @@ internal static class DeliveryClassifier
             return DeliveryOutcome.Transient;
         }
 
-        if (error.Contains(PaygenticPaymentRequiredException.InsufficientFunds, StringComparison.OrdinalIgnoreCase) || error.Contains("insufficient", StringComparison.OrdinalIgnoreCase))
+        if (Contains(error, UnpaidWords))
         {
             return DeliveryOutcome.Unpaid;
         }

@@ -1,0 +1,492 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Paygentic.Sdk.Entitlements;
+using Paygentic.Sdk.Metering.Reporting;
+using Paygentic.Sdk.Metering.Tests.Infrastructure;
+using Paygentic.Sdk.Usage;
+
+namespace Paygentic.Sdk.Metering.Tests;
+
+/// <summary>The guard's rules against a scripted client and a fake clock (no network, no sleeps).</summary>
+public sealed class GuardTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 4, 18, 12, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
+
+    private readonly FakePaygentic _fake = new();
+    private readonly InMemoryUsageOutbox _outbox = new();
+    private readonly FakeTimeProvider _time = new(Start);
+
+    private MeteringGuard NewGuard(Action<MeteringOptions>? configure = null, IUsageOutbox? outbox = null)
+    {
+        var options = new MeteringOptions { ReservationPoolSize = 1, RetryBaseDelay = TimeSpan.FromSeconds(1) };
+        configure?.Invoke(options);
+        return new MeteringGuard(_fake, outbox ?? _outbox, options, _time);
+    }
+
+    private static MeteredOperation Op(string id = "op-1", string customer = "cus_1") => new()
+    {
+        CustomerId = customer,
+        OperationId = id,
+        EstimatedQuantities = new Dictionary<string, long> { ["bm_basicsub"] = 1, ["bm_exectime"] = 100 },
+    };
+
+    [Fact]
+    public async Task Legacy_run_reserves_then_reports_the_estimate_overlaid_with_recorded_quantities_under_the_operation_key()
+    {
+        await using var guard = NewGuard();
+        var result = await guard.RunAsync(Op(), (scope, _) =>
+        {
+            scope.Record("bm_exectime", 250);
+            scope.SetMetadata("language", "python");
+            return Task.FromResult(42);
+        }).WaitAsync(Bound);
+
+        result.Value.Should().Be(42);
+        result.ReportState.Should().Be(ReportState.Delivered);
+        result.AuthorizationId.Should().Be("com_1");
+        result.Quantities.Should().BeEquivalentTo(new Dictionary<string, long> { ["bm_basicsub"] = 1, ["bm_exectime"] = 250 });
+        var reservation = _fake.Reservations.Single();
+        reservation.MaxUses.Should().Be(1);
+        reservation.Items.Should().Contain(i => i.BillableMetricId == "bm_exectime" && i.Quantity == 100);
+        var sent = _fake.UsageSent.Single();
+        sent.IdempotencyKey.Should().Be("op-1:usage");
+        sent.EntitlementId.Should().Be("com_1");
+        sent.Metadata.Should().ContainKey("language");
+        _outbox.Count.Should().Be(0, "a delivered report leaves the outbox");
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.BadRequest, "INSUFFICIENT_FUNDS", "INSUFFICIENT_FUNDS")]
+    [InlineData(HttpStatusCode.BadRequest, "NO_ACTIVE_SUBSCRIPTION", "NO_ACTIVE_SUBSCRIPTION")]
+    [InlineData(HttpStatusCode.BadRequest, "CUSTOMER_NOT_FOUND", "CUSTOMER_NOT_FOUND")]
+    [InlineData(HttpStatusCode.NotFound, null, "CUSTOMER_NOT_FOUND")]
+    public async Task A_denied_reservation_throws_payment_required_and_the_work_never_runs(HttpStatusCode status, string? code, string reason)
+    {
+        _fake.OnReserve = _ => throw FakePaygentic.ApiError(status, code);
+        await using var guard = NewGuard();
+        var ran = false;
+        var act = () => guard.RunAsync(Op("op-denied"), (_, _) => { ran = true; return Task.FromResult(1); });
+        var thrown = await act.Should().ThrowAsync<PaygenticPaymentRequiredException>();
+        thrown.Which.ReasonCode.Should().Be(reason);
+        thrown.Which.CustomerId.Should().Be("cus_1");
+        thrown.Which.OperationId.Should().Be("op-denied");
+        thrown.Which.ApiException.Should().NotBeNull();
+        ran.Should().BeFalse();
+        _fake.UsageSent.Should().BeEmpty();
+        _outbox.Count.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task A_validation_error_on_the_reservation_is_not_a_denial()
+    {
+        _fake.OnReserve = _ => throw FakePaygentic.ApiError(HttpStatusCode.BadRequest, "VALIDATION_ERROR");
+        await using var guard = NewGuard();
+        await guard.Invoking(g => g.RunAsync(Op(), (_, _) => Task.FromResult(1))).Should().ThrowAsync<PaygenticBadRequestException>();
+    }
+
+    [Fact]
+    public async Task Work_that_throws_is_not_charged_by_default_and_the_exception_propagates_unchanged()
+    {
+        await using var guard = NewGuard();
+        var boom = new InvalidOperationException("compiler crashed");
+        var act = () => guard.RunAsync<int>(Op(), (scope, _) => { scope.Record("bm_exectime", 77); throw boom; });
+        (await act.Should().ThrowAsync<InvalidOperationException>()).Which.Should().BeSameAs(boom);
+        await guard.Reports.FlushAsync().WaitAsync(Bound);
+        _fake.UsageSent.Should().BeEmpty();
+        _outbox.Count.Should().Be(0, "the authorization was cancelled");
+    }
+
+    [Fact]
+    public async Task ChargeRecordedUsage_charges_only_what_the_failed_work_recorded()
+    {
+        await using var guard = NewGuard(o => o.FailurePolicy = FailurePolicy.ChargeRecordedUsage);
+        var act = () => guard.RunAsync<int>(Op("op-partial"), (scope, _) => { scope.Record("bm_exectime", 77); throw new TimeoutException(); });
+        await act.Should().ThrowAsync<TimeoutException>();
+        await guard.Reports.FlushAsync().WaitAsync(Bound);
+        var sent = _fake.UsageSent.Single();
+        sent.Properties.Should().ContainSingle(p => p.BillableMetricId == "bm_exectime" && p.Quantity == 77);
+        sent.Metadata.Should().Contain("paygentic.work", "failed");
+
+        // Nothing recorded → nothing charged, even under this policy.
+        await guard.Invoking(g => g.RunAsync<int>(Op("op-partial-2"), (_, _) => throw new TimeoutException())).Should().ThrowAsync<TimeoutException>();
+        await guard.Reports.FlushAsync().WaitAsync(Bound);
+        _fake.UsageSent.Should().HaveCount(1);
+    }
+
+    [Fact]
+    public async Task Cancellation_before_the_work_charges_nothing_and_the_work_does_not_run()
+    {
+        await using var guard = NewGuard();
+        using var cts = new CancellationTokenSource();
+        _fake.OnReserve = r =>
+        {
+            cts.Cancel(); // the caller gives up while the reservation is being made
+            return Task.FromResult(new Reservation { Id = "com_c", MaxUses = 1 });
+        };
+        var ran = false;
+        await guard.Invoking(g => g.RunAsync(Op(), (_, _) => { ran = true; return Task.FromResult(1); }, cts.Token)).Should().ThrowAsync<OperationCanceledException>();
+        ran.Should().BeFalse();
+        _outbox.Count.Should().Be(0);
+        _fake.UsageSent.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Two_phase_tickets_serialize_and_completing_twice_reports_under_one_key()
+    {
+        await using var guard = NewGuard();
+        var ticket = await guard.AuthorizeAsync(Op() with { OperationId = null });
+        ticket.OperationId.Should().NotBeNullOrWhiteSpace("an operation id is generated once");
+        (await _outbox.GetAsync(ticket.OperationId, default))!.State.Should().Be(OutboxEntryState.Authorized);
+
+        var revived = MeteringTicket.FromJson(ticket.ToJson());
+        revived.Should().BeEquivalentTo(ticket);
+        var first = await guard.CompleteAsync(revived, new Dictionary<string, long> { ["bm_exectime"] = 5 });
+        var second = await guard.CompleteAsync(revived, new Dictionary<string, long> { ["bm_exectime"] = 5 });
+        first.IdempotencyKey.Should().Be(ticket.OperationId + ":usage").And.Be(second.IdempotencyKey);
+        _fake.UsageSent.Select(u => u.IdempotencyKey).Distinct().Should().ContainSingle();
+
+        // Cancelling a completed operation never drops its report.
+        var pending = await guard.AuthorizeAsync(Op("op-late"));
+        _fake.OnUsage = _ => throw FakePaygentic.ApiError(HttpStatusCode.ServiceUnavailable);
+        (await guard.CompleteAsync(pending)).State.Should().Be(ReportState.Queued);
+        await guard.CancelAsync(pending);
+        (await _outbox.GetAsync("op-late", default))!.State.Should().Be(OutboxEntryState.Pending);
+    }
+
+    [Fact]
+    public async Task A_transient_failure_queues_the_report_and_backoff_redelivers_it_with_the_same_key()
+    {
+        var calls = 0;
+        _fake.OnUsage = r => Interlocked.Increment(ref calls) <= 2
+            ? throw new PaygenticTransportException("connection reset")
+            : Task.FromResult(new UsageEvent { Id = "usg_1" });
+        await using var guard = NewGuard();
+        var result = await guard.RunAsync(Op(), (_, _) => Task.FromResult(0)).WaitAsync(Bound);
+        result.ReportState.Should().Be(ReportState.Queued, "a report failure never fails the caller's work");
+        (await _outbox.GetAsync("op-1", default))!.Attempts.Should().Be(1);
+
+        // The scheduler retries once the backoff has elapsed on the (fake) clock.
+        for (var i = 0; i < 200 && guard.Reports.PendingCount > 0; i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(10);
+        }
+
+        guard.Reports.PendingCount.Should().Be(0);
+        calls.Should().Be(3);
+        _fake.UsageSent.Select(u => u.IdempotencyKey).Should().AllBe("op-1:usage");
+        _outbox.Count.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task A_permanent_rejection_is_dead_lettered_visibly_and_can_be_requeued_or_discarded()
+    {
+        _fake.OnUsage = _ => throw FakePaygentic.ApiError(HttpStatusCode.BadRequest, "BILLABLE_METRIC_NOT_FOUND");
+        await using var guard = NewGuard();
+        var raised = new List<OutboxEntry>();
+        guard.Reports.DeadLettered += (_, e) => raised.Add(e.Entry);
+        using var metrics = new MetricRecorder();
+
+        var a = await guard.RunAsync(Op("op-a"), (_, _) => Task.FromResult(0)).WaitAsync(Bound);
+        var b = await guard.RunAsync(Op("op-b"), (_, _) => Task.FromResult(0)).WaitAsync(Bound);
+        a.ReportState.Should().Be(ReportState.DeadLettered);
+        b.ReportState.Should().Be(ReportState.DeadLettered);
+        raised.Select(e => e.OperationId).Should().BeEquivalentTo(["op-a", "op-b"]);
+        raised[0].DeadLetterReason.Should().Be(DeadLetterReason.Rejected);
+        raised[0].LastError.Should().Contain("BILLABLE_METRIC_NOT_FOUND");
+        metrics["paygentic.metering.dead_lettered"].Should().BeGreaterThanOrEqualTo(2);
+        (await guard.Reports.GetDeadLettersAsync()).Select(d => d.OperationId).Should().BeEquivalentTo(["op-a", "op-b"]);
+
+        _fake.OnUsage = _ => Task.FromResult(new UsageEvent { Id = "usg_ok" });
+        (await guard.Reports.RequeueAsync("op-a")).Should().BeTrue();
+        (await guard.Reports.FlushAsync().WaitAsync(Bound)).Delivered.Should().Be(1);
+        (await guard.Reports.DiscardAsync("op-b")).Should().BeTrue();
+        (await guard.Reports.DiscardAsync("op-b")).Should().BeFalse();
+        (await guard.Reports.GetDeadLettersAsync()).Should().BeEmpty();
+        _outbox.Count.Should().Be(0);
+        _fake.UsageSent.Where(u => u.IdempotencyKey == "op-a:usage").Should().HaveCount(2, "the requeued report is sent again with the same key");
+    }
+
+    [Fact]
+    public async Task Unpaid_usage_is_dead_lettered_as_unpaid()
+    {
+        _fake.OnUsage = _ => throw FakePaygentic.ApiError(HttpStatusCode.BadRequest, "INSUFFICIENT_FUNDS");
+        await using var guard = NewGuard();
+        var result = await guard.RunAsync(Op(), (_, _) => Task.FromResult(0)).WaitAsync(Bound);
+        result.ReportState.Should().Be(ReportState.DeadLettered);
+        (await guard.Reports.GetDeadLettersAsync()).Single().DeadLetterReason.Should().Be(DeadLetterReason.Unpaid);
+    }
+
+    [Fact]
+    public async Task A_207_batch_is_settled_item_by_item()
+    {
+        // Five completed reports are waiting in the outbox when the guard starts: they go out as one batch.
+        for (var i = 0; i < 5; i++)
+        {
+            await _outbox.UpsertAsync([PendingEntry($"op-{i}", Start)], default);
+        }
+
+        var errors = new Dictionary<string, string>
+        {
+            ["op-1:usage"] = "Internal error, try again",
+            ["op-2:usage"] = "Billable metric 'bm_x' not found",
+            ["op-3:usage"] = "The reservation and the available balance together do not cover this usage",
+            ["op-4:usage"] = "duplicate idempotency key",
+        };
+        _fake.OnBatch = reports => Task.FromResult(new UsageBatchResult
+        {
+            Successful = [new UsageEvent { Id = "usg_0" }],
+            Failed = reports.Select((r, i) => (r, i)).Where(x => errors.ContainsKey(x.r.IdempotencyKey!))
+                .Select(x => new UsageBatchFailure(x.i, x.r.IdempotencyKey, errors[x.r.IdempotencyKey!])).ToList(),
+            Total = reports.Count,
+            IsPartial = true,
+        });
+        await using var guard = NewGuard();
+        await guard.StartAsync(default);
+        await WaitUntil(() => !_fake.BatchSizes.IsEmpty && guard.Reports.PendingCount <= 1);
+
+        _fake.BatchSizes.Should().Equal(5);
+        guard.Reports.PendingCount.Should().Be(1, "only the transient item stays pending");
+        (await _outbox.GetAsync("op-1", default))!.State.Should().Be(OutboxEntryState.Pending);
+        var dead = await guard.Reports.GetDeadLettersAsync();
+        dead.Should().HaveCount(2);
+        dead.Single(d => d.OperationId == "op-2").DeadLetterReason.Should().Be(DeadLetterReason.Rejected);
+        dead.Single(d => d.OperationId == "op-3").DeadLetterReason.Should().Be(DeadLetterReason.Unpaid);
+        (await _outbox.GetAsync("op-0", default)).Should().BeNull();
+        (await _outbox.GetAsync("op-4", default)).Should().BeNull("a duplicate counts as delivered");
+    }
+
+    [Fact]
+    public async Task A_report_older_than_the_replay_window_is_dead_lettered_not_sent()
+    {
+        await _outbox.UpsertAsync([PendingEntry("op-old", Start - TimeSpan.FromHours(25))], default);
+        await using var guard = NewGuard();
+        await guard.StartAsync(default);
+        await WaitUntil(() => guard.Reports.PendingCount == 0);
+        _fake.UsageSent.Should().BeEmpty();
+        (await guard.Reports.GetDeadLettersAsync()).Single().DeadLetterReason.Should().Be(DeadLetterReason.ReplayWindowExpired);
+    }
+
+    [Theory]
+    [InlineData(RecoveryPolicy.ReportEstimate, 1)]
+    [InlineData(RecoveryPolicy.Skip, 0)]
+    public async Task Operations_a_dead_process_left_unfinished_meet_the_recovery_policy(RecoveryPolicy policy, int reports)
+    {
+        await using (var first = NewGuard())
+        {
+            await first.AuthorizeAsync(Op("op-orphan"));
+        }
+
+        // A new process (new guard) over the same outbox.
+        await using var second = NewGuard(o => o.RecoveryPolicy = policy);
+        await second.StartAsync(default);
+        await WaitUntil(() => second.Reports.PendingCount == 0);
+        await second.Reports.FlushAsync().WaitAsync(Bound);
+        _fake.UsageSent.Should().HaveCount(reports);
+        if (reports == 1)
+        {
+            var sent = _fake.UsageSent.Single();
+            sent.IdempotencyKey.Should().Be("op-orphan:usage");
+            sent.Properties.Should().ContainSingle(p => p.BillableMetricId == "bm_exectime" && p.Quantity == 100);
+            sent.Metadata.Should().Contain("paygentic.recovered", "true");
+        }
+
+        _outbox.Count.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task The_recovery_callback_decides_per_operation()
+    {
+        await using (var first = NewGuard())
+        {
+            await first.AuthorizeAsync(Op("op-report"));
+            await first.AuthorizeAsync(Op("op-keep"));
+        }
+
+        var seen = new List<string>();
+        await using var second = NewGuard(o =>
+        {
+            o.RecoveryPolicy = RecoveryPolicy.Callback;
+            o.RecoveryCallback = (ticket, _) =>
+            {
+                seen.Add(ticket.OperationId);
+                return ValueTask.FromResult(ticket.OperationId == "op-keep" ? RecoveryDecision.Keep : RecoveryDecision.Report(new Dictionary<string, long> { ["bm_exectime"] = 9 }));
+            };
+        });
+        await second.StartAsync(default);
+        await second.Reports.FlushAsync().WaitAsync(Bound);
+        seen.Should().BeEquivalentTo(["op-report", "op-keep"]);
+        _fake.UsageSent.Single().Properties.Should().Contain(p => p.BillableMetricId == "bm_exectime" && p.Quantity == 9);
+        (await _outbox.GetAsync("op-keep", default))!.State.Should().Be(OutboxEntryState.Authorized);
+    }
+
+    [Theory]
+    [InlineData(10, 25, 3)]
+    [InlineData(1, 7, 7)]
+    public async Task A_reservation_pool_serves_maxUses_operations_per_reservation(int poolSize, int operations, int reservations)
+    {
+        await using var guard = NewGuard(o => o.ReservationPoolSize = poolSize);
+        for (var i = 0; i < operations; i++)
+        {
+            await guard.RunAsync(Op($"op-{i}"), (_, _) => Task.FromResult(0)).WaitAsync(Bound);
+        }
+
+        _fake.Reservations.Should().HaveCount(reservations);
+        _fake.Reservations.Should().AllSatisfy(r =>
+        {
+            r.MaxUses.Should().Be(poolSize);
+            r.Items.Single(i => i.BillableMetricId == "bm_exectime").Quantity.Should().Be(100 * poolSize, "the hold covers every use's estimate");
+        });
+        _fake.UsageSent.GroupBy(u => u.EntitlementId).Should().AllSatisfy(g => g.Count().Should().BeLessThanOrEqualTo(poolSize));
+    }
+
+    [Fact]
+    public async Task A_cancelled_pooled_use_is_given_back_and_a_pool_refreshes_before_expiry()
+    {
+        _fake.OnReserve = r => Task.FromResult(new Reservation { Id = "com_" + _fake.Reservations.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), MaxUses = r.MaxUses, ExpiresAt = _time.GetUtcNow().AddMinutes(10) });
+        await using var guard = NewGuard(o => { o.ReservationPoolSize = 2; o.ReservationRefreshMargin = TimeSpan.FromMinutes(1); });
+        var ticket = await guard.AuthorizeAsync(Op("op-1"));
+        await guard.CancelAsync(ticket);
+        await guard.RunAsync(Op("op-2"), (_, _) => Task.FromResult(0)).WaitAsync(Bound);
+        await guard.RunAsync(Op("op-3"), (_, _) => Task.FromResult(0)).WaitAsync(Bound);
+        _fake.Reservations.Should().HaveCount(1, "the cancelled use went back to the pool");
+
+        await guard.RunAsync(Op("op-4"), (_, _) => Task.FromResult(0)).WaitAsync(Bound);
+        _fake.Reservations.Should().HaveCount(2);
+        _time.Advance(TimeSpan.FromMinutes(9.5)); // within the refresh margin of expiry
+        await guard.RunAsync(Op("op-5"), (_, _) => Task.FromResult(0)).WaitAsync(Bound);
+        _fake.Reservations.Should().HaveCount(3);
+    }
+
+    [Fact]
+    public async Task When_a_whole_pool_cannot_be_held_one_operation_is_still_authorized_on_its_own()
+    {
+        _fake.OnReserve = r => r.MaxUses > 1
+            ? throw FakePaygentic.ApiError(HttpStatusCode.BadRequest, "INSUFFICIENT_FUNDS")
+            : Task.FromResult(new Reservation { Id = "com_single", MaxUses = 1 });
+        await using var guard = NewGuard(o => o.ReservationPoolSize = 10);
+        var result = await guard.RunAsync(Op(), (_, _) => Task.FromResult(0)).WaitAsync(Bound);
+        result.AuthorizationId.Should().Be("com_single");
+        result.Receipt.Ticket.Pooled.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task A_reservation_whose_answer_is_lost_counts_as_a_possible_orphan_hold()
+    {
+        using var metrics = new MetricRecorder();
+        var before = metrics["paygentic.metering.possible_orphan_holds"];
+        _fake.OnReserve = _ => throw new PaygenticTimeoutException("timed out");
+        await using var guard = NewGuard();
+        await guard.Invoking(g => g.RunAsync(Op(), (_, _) => Task.FromResult(0))).Should().ThrowAsync<PaygenticTimeoutException>();
+        metrics["paygentic.metering.possible_orphan_holds"].Should().BeGreaterThan(before);
+    }
+
+    [Fact]
+    public async Task Standard_checks_access_with_a_short_cache_and_reports_a_meter_event()
+    {
+        await using var guard = NewGuard(o =>
+        {
+            o.Strategy = MeteringStrategy.Standard;
+            o.EventType = "code.submission";
+            o.FeatureKey = "submissions";
+            o.ProductId = "prod_codeexec";
+            o.AccessCacheTtl = TimeSpan.FromSeconds(5);
+        });
+        var op = new MeteredOperation { CustomerId = "cus_s", OperationId = "sub-1" };
+        var result = await guard.RunAsync(op, (scope, _) => { scope.Record("executionMs", 12); return Task.FromResult("ok"); }).WaitAsync(Bound);
+        await guard.RunAsync(op with { OperationId = "sub-2" }, (_, _) => Task.FromResult("ok")).WaitAsync(Bound);
+        _fake.AccessChecks.Should().Be(1, "the positive answer is cached");
+        _time.Advance(TimeSpan.FromSeconds(6));
+        await guard.RunAsync(op with { OperationId = "sub-3" }, (_, _) => Task.FromResult("ok")).WaitAsync(Bound);
+        _fake.AccessChecks.Should().Be(2);
+
+        result.ReportState.Should().Be(ReportState.Delivered);
+        var sent = _fake.EventsSent.First(e => e.IdempotencyKey == "sub-1:event");
+        sent.Type.Should().Be("code.submission");
+        sent.Subject.Should().Be("cus_s");
+        ((long)sent.Data["executionMs"]!).Should().Be(12);
+        ((string)sent.Data["operationId"]!).Should().Be("sub-1");
+
+        _fake.OnAccess = _ => Task.FromResult(new Page<EntitlementAccess>([new EntitlementAccess { HasAccess = false }], 10, 0, 1));
+        var ran = false;
+        var denied = await guard.Invoking(g => g.RunAsync(op with { CustomerId = "cus_other" }, (_, _) => { ran = true; return Task.FromResult(""); }))
+            .Should().ThrowAsync<PaygenticPaymentRequiredException>();
+        denied.Which.ReasonCode.Should().Be(PaygenticPaymentRequiredException.NoAccess);
+        ran.Should().BeFalse();
+    }
+
+    [Fact]
+    public void Invalid_options_fail_with_messages_naming_the_option()
+    {
+        var act = () => new MeteringGuard(_fake, _outbox, new MeteringOptions { Strategy = MeteringStrategy.Standard, ReservationPoolSize = 0, MaxBatchSize = 5000 });
+        var e = act.Should().Throw<OptionsValidationException>().Which;
+        e.Failures.Should().Contain(f => f.Contains("Paygentic:Metering:EventType", StringComparison.Ordinal));
+        e.Failures.Should().Contain(f => f.Contains("Paygentic:Metering:ReservationPoolSize", StringComparison.Ordinal));
+        e.Failures.Should().Contain(f => f.Contains("Paygentic:Metering:MaxBatchSize", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Configuration_binds_every_option_and_names_a_bad_key()
+    {
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Paygentic:Metering:Strategy"] = "standard",
+            ["Paygentic:Metering:EventType"] = "code.submission",
+            ["Paygentic:Metering:AccessCacheTtl"] = "00:00:02",
+            ["Paygentic:Metering:ReservationPoolSize"] = "50",
+        }).Build();
+        var options = new MeteringOptions();
+        DependencyInjection.MeteringConfigurationBinder.Bind(config.GetSection("Paygentic:Metering"), options);
+        options.Strategy.Should().Be(MeteringStrategy.Standard);
+        options.AccessCacheTtl.Should().Be(TimeSpan.FromSeconds(2));
+        options.ReservationPoolSize.Should().Be(50);
+
+        var bad = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["M:FailurePolicy"] = "Sometimes" }).Build();
+        var act = () => DependencyInjection.MeteringConfigurationBinder.Bind(bad.GetSection("M"), new MeteringOptions());
+        act.Should().Throw<FormatException>().WithMessage("*M:FailurePolicy*");
+    }
+
+    internal static OutboxEntry PendingEntry(string operationId, DateTimeOffset createdAt, MeteringStrategy strategy = MeteringStrategy.Legacy)
+    {
+        var ticket = new MeteringTicket
+        {
+            OperationId = operationId,
+            CustomerId = "cus_1",
+            Strategy = strategy,
+            AuthorizationId = "com_1",
+            Estimate = new Dictionary<string, long> { ["bm_basicsub"] = 1 },
+            AuthorizedAt = createdAt,
+            IssuerId = "earlier-process",
+        };
+        return new OutboxEntry
+        {
+            OperationId = operationId,
+            State = OutboxEntryState.Pending,
+            Ticket = ticket,
+            CreatedAt = createdAt,
+            Report = new PendingReport
+            {
+                Strategy = strategy,
+                IdempotencyKey = operationId + (strategy == MeteringStrategy.Legacy ? ":usage" : ":event"),
+                CustomerId = "cus_1",
+                Timestamp = createdAt,
+                Quantities = new Dictionary<string, long> { ["bm_basicsub"] = 1 },
+                EntitlementId = "com_1",
+                EventType = strategy == MeteringStrategy.Standard ? "code.submission" : null,
+            },
+        };
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + Bound;
+        while (!condition())
+        {
+            DateTime.UtcNow.Should().BeBefore(deadline, "the condition should hold within the bound");
+            await Task.Delay(10);
+        }
+    }
+}
