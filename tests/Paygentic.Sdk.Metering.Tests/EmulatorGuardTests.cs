@@ -1,0 +1,206 @@
+using Paygentic.Sdk.Metering.Reporting;
+using Paygentic.Sdk.Metering.Tests.Infrastructure;
+
+namespace Paygentic.Sdk.Metering.Tests;
+
+/// <summary>The guard end to end against the stateful emulator, in process (no sockets).</summary>
+public sealed class EmulatorGuardTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+    private EmulatorHost _emulator = null!;
+
+    public async Task InitializeAsync() => _emulator = await EmulatorHost.StartAsync();
+
+    public async Task DisposeAsync() => await _emulator.DisposeAsync();
+
+    private static MeteredOperation Legacy(string customer, string id) => new()
+    {
+        CustomerId = customer,
+        OperationId = id,
+        EstimatedQuantities = new Dictionary<string, long> { ["bm_basicsub"] = 1, ["bm_exectime"] = 100 },
+    };
+
+    [Fact]
+    public async Task Legacy_happy_path_charges_the_actual_usage_once_from_the_reservation()
+    {
+        var customer = await _emulator.CustomerAsync("10.00");
+        using var client = _emulator.NewClient();
+        await using var guard = new MeteringGuard(client, new InMemoryUsageOutbox(), new MeteringOptions { ReservationPoolSize = 1 });
+        var result = await guard.RunAsync(Legacy(customer, "sub-legacy-1"), (scope, _) => { scope.Record("bm_exectime", 250); return Task.FromResult("accepted"); }).WaitAsync(Bound);
+
+        result.ReportState.Should().Be(ReportState.Delivered);
+        var ledger = await _emulator.LedgerAsync(customer);
+        var charge = ledger["charges"]!.AsArray().Single()!;
+        ((string)charge["idempotencyKey"]!).Should().Be("sub-legacy-1:usage");
+        ((string)charge["entitlementId"]!).Should().Be(result.AuthorizationId);
+        ((long)charge["amount"]!).Should().Be(Nanodollars.FromUsd(0.01m + (250 * 0.00001m)).Value);
+        ((bool)ledger["invariant"]!["holds"]!).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Standard_happy_path_checks_access_and_sends_one_event()
+    {
+        var customer = await _emulator.CustomerAsync(null, "plan_standard");
+        using var client = _emulator.NewClient();
+        await using var guard = new MeteringGuard(client, new InMemoryUsageOutbox(), new MeteringOptions
+        {
+            Strategy = MeteringStrategy.Standard,
+            EventType = "code.submission",
+            FeatureKey = "submissions",
+            ProductId = "prod_codeexec",
+        });
+        var result = await guard.RunAsync(new MeteredOperation { CustomerId = customer, OperationId = "sub-std-1" }, (scope, _) => { scope.Record("executionMs", 40); return Task.FromResult(0); }).WaitAsync(Bound);
+        result.ReportState.Should().Be(ReportState.Delivered);
+        result.AuthorizationId.Should().StartWith("ent_");
+        var events = await _emulator.EventsAsync(customer);
+        ((int)events["count"]!).Should().Be(1);
+        ((string)events["events"]![0]!["idempotencyKey"]!).Should().Be("sub-std-1:event");
+
+        // A customer without the feature is refused before any work.
+        var bare = await _emulator.BareCustomerAsync();
+        var ran = false;
+        (await guard.Invoking(g => g.RunAsync(new MeteredOperation { CustomerId = bare, OperationId = "sub-std-2" }, (_, _) => { ran = true; return Task.FromResult(0); }))
+            .Should().ThrowAsync<PaygenticPaymentRequiredException>()).Which.ReasonCode.Should().Be(PaygenticPaymentRequiredException.NoAccess);
+        ran.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Denied_for_no_subscription_or_no_funds_the_work_never_runs()
+    {
+        using var client = _emulator.NewClient();
+        await using var guard = new MeteringGuard(client, new InMemoryUsageOutbox(), new MeteringOptions { ReservationPoolSize = 1 });
+        var ran = 0;
+        var bare = await _emulator.BareCustomerAsync();
+        (await guard.Invoking(g => g.RunAsync(Legacy(bare, "deny-1"), (_, _) => Task.FromResult(++ran)))
+            .Should().ThrowAsync<PaygenticPaymentRequiredException>()).Which.ReasonCode.Should().Be("NO_ACTIVE_SUBSCRIPTION");
+        var poor = await _emulator.CustomerAsync("1.00");
+        var expensive = Legacy(poor, "deny-2") with { EstimatedQuantities = new Dictionary<string, long> { ["bm_exectime"] = 1_000_000 } };
+        (await guard.Invoking(g => g.RunAsync(expensive, (_, _) => Task.FromResult(++ran)))
+            .Should().ThrowAsync<PaygenticPaymentRequiredException>()).Which.ReasonCode.Should().Be("INSUFFICIENT_FUNDS");
+        ran.Should().Be(0);
+        (await _emulator.ChargesAsync(poor)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Work_that_throws_is_not_charged_and_the_hold_is_not_used()
+    {
+        var customer = await _emulator.CustomerAsync("10.00");
+        using var client = _emulator.NewClient();
+        await using var guard = new MeteringGuard(client, new InMemoryUsageOutbox(), new MeteringOptions { ReservationPoolSize = 1 });
+        await guard.Invoking(g => g.RunAsync<int>(Legacy(customer, "throws-1"), (_, _) => throw new InvalidOperationException("boom"))).Should().ThrowAsync<InvalidOperationException>();
+        await guard.Reports.FlushAsync().WaitAsync(Bound);
+        (await _emulator.ChargesAsync(customer)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_charge_applied_then_its_connection_dropped_is_retried_with_the_same_key_and_charged_once()
+    {
+        var customer = await _emulator.CustomerAsync("50.00");
+        await _emulator.SetFaultsAsync(new { abortAfterRate = 0.5, pathPrefix = "/v0/usage", seed = 11 });
+        using var client = _emulator.NewClient(o => o.Retry.CircuitBreakerEnabled = false);
+        await using var guard = new MeteringGuard(client, new InMemoryUsageOutbox(), new MeteringOptions { ReservationPoolSize = 10, RetryBaseDelay = TimeSpan.FromMilliseconds(20) });
+        for (var i = 0; i < 40; i++)
+        {
+            await guard.RunAsync(Legacy(customer, $"abort-{i}"), (_, _) => Task.FromResult(0)).WaitAsync(Bound);
+        }
+
+        await DrainAsync(guard);
+        await _emulator.ClearFaultsAsync();
+        var charges = await _emulator.ChargesAsync(customer);
+        charges.Select(c => c.Key).Should().OnlyHaveUniqueItems().And.HaveCount(40);
+        charges.Select(c => c.Key).Should().BeEquivalentTo(Enumerable.Range(0, 40).Select(i => $"abort-{i}:usage"));
+    }
+
+    [Fact]
+    public async Task While_the_server_is_down_reports_queue_and_are_delivered_later()
+    {
+        var customer = await _emulator.CustomerAsync("20.00");
+        using var client = _emulator.NewClient(o => o.Retry.MaxRetries = 1);
+        await using var guard = new MeteringGuard(client, new InMemoryUsageOutbox(), new MeteringOptions
+        {
+            ReservationPoolSize = 20,
+            RetryBaseDelay = TimeSpan.FromMilliseconds(50),
+            RetryMaxDelay = TimeSpan.FromMilliseconds(200),
+            DeliveryWaitTimeout = TimeSpan.FromSeconds(2),
+        });
+        await guard.RunAsync(Legacy(customer, "down-warmup"), (_, _) => Task.FromResult(0)).WaitAsync(Bound); // the pool is filled
+        await _emulator.SetFaultsAsync(new { error503Rate = 1.0, pathPrefix = "/v0/usage" });
+        var states = new List<ReportState>();
+        for (var i = 0; i < 10; i++)
+        {
+            states.Add((await guard.RunAsync(Legacy(customer, $"down-{i}"), (_, _) => Task.FromResult(0)).WaitAsync(Bound)).ReportState);
+        }
+
+        states.Should().AllBeEquivalentTo(ReportState.Queued, "the work succeeded; its report waits");
+        guard.Reports.PendingCount.Should().Be(10);
+        await _emulator.ClearFaultsAsync();
+        await DrainAsync(guard);
+        (await _emulator.ChargesAsync(customer)).Select(c => c.Key).Should().HaveCount(11).And.OnlyHaveUniqueItems();
+    }
+
+    [Fact]
+    public async Task A_pool_costs_one_reservation_per_maxUses_operations_and_overspend_stays_bounded_when_funds_run_out()
+    {
+        // $1.00 buys 100 basic submissions at $0.01; each reservation holds 10 of them.
+        var customer = await _emulator.CustomerAsync("1.00");
+        using var client = _emulator.NewClient();
+        await using var guard = new MeteringGuard(client, new InMemoryUsageOutbox(), new MeteringOptions { ReservationPoolSize = 10 });
+        var operation = new MeteredOperation { CustomerId = customer, EstimatedQuantities = new Dictionary<string, long> { ["bm_basicsub"] = 1 } };
+        var authorized = 0;
+        PaygenticPaymentRequiredException? denied = null;
+        for (var i = 0; i < 120 && denied is null; i++)
+        {
+            try
+            {
+                await guard.RunAsync(operation with { OperationId = $"pool-{i}" }, (_, _) => Task.FromResult(0)).WaitAsync(Bound);
+                authorized++;
+            }
+            catch (PaygenticPaymentRequiredException e)
+            {
+                denied = e;
+            }
+        }
+
+        await DrainAsync(guard);
+        denied.Should().NotBeNull().And.Subject.As<PaygenticPaymentRequiredException>().ReasonCode.Should().Be("INSUFFICIENT_FUNDS");
+        authorized.Should().Be(100, "every funded operation ran; none beyond the funds");
+        var ledger = await _emulator.LedgerAsync(customer);
+        ((int)ledger["counts"]!["reservations"]!).Should().Be(10, "⌈100 / 10⌉ reservations");
+        ((int)ledger["counts"]!["charges"]!).Should().Be(100);
+        ((long)ledger["balance"]!).Should().Be(0);
+        (await guard.Reports.GetDeadLettersAsync()).Should().BeEmpty("no operation ran unpaid");
+    }
+
+    [Fact]
+    public async Task Sixteen_parallel_callers_times_500_operations_leave_an_exact_ledger()
+    {
+        var customer = await _emulator.CustomerAsync("100.00");
+        using var client = _emulator.NewClient();
+        await using var guard = new MeteringGuard(client, new InMemoryUsageOutbox(), new MeteringOptions { ReservationPoolSize = 100, WaitForDelivery = false });
+        var operation = new MeteredOperation { CustomerId = customer, EstimatedQuantities = new Dictionary<string, long> { ["bm_basicsub"] = 1 } };
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(caller => Task.Run(async () =>
+        {
+            for (var i = 0; i < 500; i++)
+            {
+                await guard.RunAsync(operation with { OperationId = $"c{caller}-{i}" }, (_, _) => Task.FromResult(0));
+            }
+        }))).WaitAsync(TimeSpan.FromSeconds(90));
+        await DrainAsync(guard);
+
+        var ledger = await _emulator.LedgerAsync(customer);
+        ((int)ledger["counts"]!["charges"]!).Should().Be(8000);
+        ((long)ledger["charged"]!).Should().Be(8000 * Nanodollars.FromUsd(0.01m).Value);
+        ((int)ledger["counts"]!["reservations"]!).Should().BeInRange(80, 80 + 16, "one per 100 uses, plus at most a partly used one per racing caller");
+        ((bool)ledger["invariant"]!["holds"]!).Should().BeTrue();
+    }
+
+    internal static async Task DrainAsync(IMeteringGuard guard)
+    {
+        var deadline = DateTime.UtcNow + Bound;
+        while (guard.Reports.PendingCount > 0)
+        {
+            DateTime.UtcNow.Should().BeBefore(deadline, "pending reports should drain");
+            await guard.Reports.FlushAsync().WaitAsync(Bound);
+        }
+    }
+}

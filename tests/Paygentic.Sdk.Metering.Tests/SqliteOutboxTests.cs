@@ -1,0 +1,177 @@
+using System.Security.Cryptography;
+using Microsoft.Data.Sqlite;
+using Paygentic.Sdk.Metering.Reporting;
+using Paygentic.Sdk.Metering.Tests.Infrastructure;
+using Paygentic.Sdk.Outbox.Sqlite;
+
+namespace Paygentic.Sdk.Metering.Tests;
+
+/// <summary>The SQLite outbox on a real file.</summary>
+public sealed class SqliteOutboxTests : IDisposable
+{
+    private static readonly DateTimeOffset Start = new(2026, 4, 18, 12, 0, 0, TimeSpan.Zero);
+    private readonly TempDir _dir = new();
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        _dir.Dispose();
+    }
+
+    [Fact]
+    public async Task Entries_survive_reopening_and_leave_only_when_removed()
+    {
+        var path = _dir.File("nested/usage.db");
+        await using (var outbox = new SqliteUsageOutbox(path))
+        {
+            await outbox.InitializeAsync(default);
+            await outbox.UpsertAsync([GuardTests.PendingEntry("op-1", Start), GuardTests.PendingEntry("op-2", Start.AddSeconds(1))], default);
+            await outbox.UpsertAsync([Authorized("op-3")], default);
+            await outbox.RemoveAsync(["op-2", "missing"], default);
+        }
+
+        await using (var reopened = new SqliteUsageOutbox(path))
+        {
+            await reopened.InitializeAsync(default);
+            var pending = await reopened.LoadAsync(OutboxEntryState.Pending, default);
+            pending.Select(p => p.OperationId).Should().Equal("op-1");
+            pending[0].Report!.IdempotencyKey.Should().Be("op-1:usage");
+            pending[0].Report!.Quantities.Should().ContainKey("bm_basicsub");
+            (await reopened.LoadAsync(OutboxEntryState.Authorized, default)).Single().Ticket.OperationId.Should().Be("op-3");
+            (await reopened.GetAsync("op-2", default)).Should().BeNull();
+
+            // Dead-letter, then requeue (replace in place by operation id).
+            var dead = pending[0] with { State = OutboxEntryState.DeadLettered, DeadLetterReason = DeadLetterReason.Unpaid, LastError = "no funds" };
+            await reopened.UpsertAsync([dead], default);
+            (await reopened.LoadAsync(OutboxEntryState.Pending, default)).Should().BeEmpty();
+            var letter = (await reopened.LoadAsync(OutboxEntryState.DeadLettered, default)).Single();
+            letter.DeadLetterReason.Should().Be(DeadLetterReason.Unpaid);
+            await reopened.UpsertAsync([letter with { State = OutboxEntryState.Pending, DeadLetterReason = null, RequeuedAt = Start.AddHours(1) }], default);
+            (await reopened.LoadAsync(OutboxEntryState.Pending, default)).Single().RequeuedAt.Should().Be(Start.AddHours(1));
+        }
+
+        using var raw = new SqliteConnection($"Data Source={path};Pooling=False");
+        raw.Open();
+        using var command = raw.CreateCommand();
+        command.CommandText = "PRAGMA user_version";
+        Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture).Should().Be(SqliteUsageOutbox.SchemaVersion);
+        command.CommandText = "PRAGMA journal_mode";
+        ((string)command.ExecuteScalar()!).Should().Be("wal");
+    }
+
+    [Fact]
+    public async Task Concurrent_writers_are_committed_together_and_all_land()
+    {
+        var path = _dir.File("group.db");
+        await using var outbox = new SqliteUsageOutbox(path);
+        await outbox.InitializeAsync(default);
+        await Task.WhenAll(Enumerable.Range(0, 2000).Select(i => Task.Run(() => outbox.UpsertAsync([GuardTests.PendingEntry("op-" + i, Start)], default))));
+        (await outbox.LoadAsync(OutboxEntryState.Pending, default)).Should().HaveCount(2000);
+        await Task.WhenAll(Enumerable.Range(0, 2000).Select(i => outbox.RemoveAsync(["op-" + i], default)));
+        (await outbox.LoadAsync(OutboxEntryState.Pending, default)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_corrupt_file_fails_start_up_with_a_clear_error_and_is_not_touched()
+    {
+        var path = _dir.File("corrupt.db");
+        var garbage = new byte[8192];
+        new Random(7).NextBytes(garbage);
+        await File.WriteAllBytesAsync(path, garbage);
+        var before = Hash(path);
+
+        await using var outbox = new SqliteUsageOutbox(path);
+        var act = () => outbox.InitializeAsync(default);
+        (await act.Should().ThrowAsync<UsageOutboxException>()).Which.Message.Should().Contain("corrupt").And.Contain(path).And.Contain("untouched");
+        Hash(path).Should().Be(before);
+        File.Exists(path + "-wal").Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task A_file_from_a_newer_schema_fails_start_up_and_is_not_touched()
+    {
+        var path = _dir.File("newer.db");
+        using (var raw = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            raw.Open();
+            using var command = raw.CreateCommand();
+            command.CommandText = $"CREATE TABLE outbox (operation_id TEXT PRIMARY KEY, v2 BLOB); PRAGMA application_id = {SqliteUsageOutbox.ApplicationId}; PRAGMA user_version = 2;";
+            command.ExecuteNonQuery();
+        }
+
+        var before = Hash(path);
+        await using var outbox = new SqliteUsageOutbox(path);
+        var act = () => outbox.InitializeAsync(default);
+        (await act.Should().ThrowAsync<UsageOutboxException>()).Which.Message.Should().Contain("schema version 2").And.Contain("newer");
+        Hash(path).Should().Be(before);
+    }
+
+    [Fact]
+    public async Task Another_applications_database_is_refused()
+    {
+        var path = _dir.File("other.db");
+        using (var raw = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            raw.Open();
+            using var command = raw.CreateCommand();
+            command.CommandText = "CREATE TABLE customers (id TEXT)";
+            command.ExecuteNonQuery();
+        }
+
+        await using var outbox = new SqliteUsageOutbox(path);
+        (await outbox.Invoking(o => o.InitializeAsync(default)).Should().ThrowAsync<UsageOutboxException>()).Which.Message.Should().Contain("not a Paygentic usage outbox");
+    }
+
+    [Fact]
+    public async Task A_second_process_cannot_open_the_same_outbox()
+    {
+        var path = _dir.File("locked.db");
+        await using var owner = new SqliteUsageOutbox(path);
+        await owner.InitializeAsync(default);
+        await owner.UpsertAsync([GuardTests.PendingEntry("op-1", Start)], default);
+        await using var intruder = new SqliteUsageOutbox(new SqliteOutboxOptions { Path = path, BusyTimeout = TimeSpan.FromMilliseconds(100) });
+        (await intruder.Invoking(o => o.InitializeAsync(default)).Should().ThrowAsync<UsageOutboxException>()).Which.Message.Should().Contain("in use by another process");
+    }
+
+    [Fact]
+    public async Task The_guard_registers_with_one_call_and_a_corrupt_outbox_fails_host_start()
+    {
+        var path = _dir.File("di.db");
+        await File.WriteAllTextAsync(path, "this is not a database, and it must stay exactly like this....................................................");
+        var before = Hash(path);
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        Microsoft.Extensions.DependencyInjection.LoggingServiceCollectionExtensions.AddLogging(services);
+        Paygentic.Sdk.DependencyInjection.PaygenticServiceCollectionExtensions
+            .AddPaygentic(services, o => { o.ApiKey = "sk_test_x"; o.BaseUrl = new Uri("http://127.0.0.1:9"); o.MerchantId = "org_demo"; });
+        Paygentic.Sdk.DependencyInjection.MeteringServiceCollectionExtensions
+            .AddMeteringGuard(services, o => o.ReservationPoolSize = 1)
+            .AddSqliteOutbox(path);
+        await using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services);
+        var hosted = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetServices<Microsoft.Extensions.Hosting.IHostedService>(provider).ToList();
+        hosted.Should().ContainSingle(h => h is MeteringGuard);
+        var guard = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<IMeteringGuard>(provider);
+        guard.Should().BeSameAs(hosted.Single());
+        await hosted[0].Invoking(h => h.StartAsync(default)).Should().ThrowAsync<UsageOutboxException>();
+        Hash(path).Should().Be(before);
+    }
+
+    [Fact]
+    public void Without_an_outbox_resolving_the_guard_says_how_to_add_one()
+    {
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        Paygentic.Sdk.DependencyInjection.PaygenticServiceCollectionExtensions
+            .AddPaygentic(services, o => { o.ApiKey = "sk_test_x"; o.MerchantId = "org_demo"; });
+        Paygentic.Sdk.DependencyInjection.MeteringServiceCollectionExtensions.AddMeteringGuard(services, _ => { });
+        using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services);
+        var act = () => Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<IMeteringGuard>(provider);
+        act.Should().Throw<InvalidOperationException>().WithMessage("*AddSqliteOutbox*");
+    }
+
+    private static OutboxEntry Authorized(string id)
+    {
+        var pending = GuardTests.PendingEntry(id, Start);
+        return pending with { State = OutboxEntryState.Authorized, Report = null };
+    }
+
+    private static string Hash(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
+}
