@@ -64,27 +64,22 @@ internal sealed class ApiInvoker(Redactor redactor, TimeProvider time, Uri baseU
         {
             throw;
         }
-        catch (TimeoutRejectedException e)
+        catch (Exception e) when (Translate(e is Refit.ApiRequestException { InnerException: { } inner } ? inner : e) is { } translated)
         {
-            throw new PaygenticTimeoutException($"The call to Paygentic timed out after {e.Timeout.TotalSeconds:0.###} s.", e);
-        }
-        catch (OperationCanceledException e)
-        {
-            throw new PaygenticTimeoutException("The call to Paygentic timed out.", e);
-        }
-        catch (BrokenCircuitException e)
-        {
-            throw new PaygenticCircuitOpenException("Paygentic calls are paused after repeated failures (circuit open); the request was not sent.", e);
-        }
-        catch (HttpRequestException e)
-        {
-            throw new PaygenticTransportException($"Could not complete the call to Paygentic at {baseUrl.Host}: {redactor.Redact(e.Message)}", e);
-        }
-        catch (IOException e)
-        {
-            throw new PaygenticTransportException($"The connection to Paygentic at {baseUrl.Host} failed: {redactor.Redact(e.Message)}", e);
+            throw translated;
         }
     }
+
+    /// <summary>Maps a failure of the HTTP pipeline (Refit wraps them) to the SDK's own exceptions.</summary>
+    private PaygenticException? Translate(Exception e) => e switch
+    {
+        TimeoutRejectedException t => new PaygenticTimeoutException($"The call to Paygentic timed out after {t.Timeout.TotalSeconds:0.###} s.", t),
+        OperationCanceledException => new PaygenticTimeoutException("The call to Paygentic timed out.", e),
+        BrokenCircuitException => new PaygenticCircuitOpenException("Paygentic calls are paused after repeated failures (circuit open); the request was not sent.", e),
+        HttpRequestException => new PaygenticTransportException($"Could not complete the call to Paygentic at {baseUrl.Host}: {redactor.Redact(e.Message)}", e),
+        IOException => new PaygenticTransportException($"The connection to Paygentic at {baseUrl.Host} failed: {redactor.Redact(e.Message)}", e),
+        _ => null,
+    };
 
     private static async Task<byte[]> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {

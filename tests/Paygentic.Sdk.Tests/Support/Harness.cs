@@ -31,7 +31,10 @@ internal sealed class Harness : IDisposable
 
     public List<RecordedRequest> Requests { get; } = [];
 
-    private RecordingHandler Recorder => _recorder ??= new RecordingHandler(Mock, Requests);
+    /// <summary>When set, answers every request instead of the MockHttp handler (for hangs and cancellation).</summary>
+    public Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>? Script { get; set; }
+
+    private RecordingHandler Recorder => _recorder ??= new RecordingHandler(Mock, Requests, this);
 
     private RecordingHandler? _recorder;
 
@@ -102,23 +105,25 @@ internal sealed class Harness : IDisposable
         Mock.Dispose();
     }
 
-    private sealed class RecordingHandler(HttpMessageHandler inner, List<RecordedRequest> requests) : DelegatingHandler(inner)
+    private sealed class RecordingHandler(HttpMessageHandler inner, List<RecordedRequest> requests, Harness owner) : DelegatingHandler(inner)
     {
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var body = request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             lock (requests)
             {
-                requests.Add(new RecordedRequest(request.Method, request.RequestUri!, body, request.Headers.Authorization?.ToString(), request.Content?.Headers.ContentType?.MediaType));
+                requests.Add(new RecordedRequest(request.Method, request.RequestUri!, body, request.Headers.Authorization?.ToString(), request.Content?.Headers.ContentType?.MediaType, owner.Time.GetUtcNow()));
             }
 
-            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            return owner.Script is { } script
+                ? await script(request, cancellationToken).ConfigureAwait(false)
+                : await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
     }
 }
 
 /// <summary>What the client put on the wire.</summary>
-internal sealed record RecordedRequest(HttpMethod Method, Uri Uri, string? Body, string? Authorization, string? ContentType)
+internal sealed record RecordedRequest(HttpMethod Method, Uri Uri, string? Body, string? Authorization, string? ContentType, DateTimeOffset At)
 {
     public string PathAndQuery => Uri.PathAndQuery;
 
