@@ -78,10 +78,16 @@ internal static class ResiliencePipelineFactory
         var retryClass = context.Properties.GetValue(RetryClassKey, RetryClass.Never);
         if (outcome.Exception is { } exception)
         {
-            // The caller's own cancellation is final; so is an open circuit.
-            if (exception is OperationCanceledException or BrokenCircuitException)
+            if (exception is BrokenCircuitException)
             {
                 return false;
+            }
+
+            // The caller's own cancellation (or the total timeout) is final; any other cancellation is a transport that
+            // gave up under the request (an in-process server aborting it, for example).
+            if (exception is OperationCanceledException)
+            {
+                return !context.CancellationToken.IsCancellationRequested && retryClass == RetryClass.Safe;
             }
 
             // A connection that never opened carried nothing to the server: repeating it is always safe.

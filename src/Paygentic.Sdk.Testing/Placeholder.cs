@@ -1,5 +1,0 @@
-namespace Paygentic.Sdk.Testing;
-
-internal static class Placeholder
-{
-}
