@@ -1,0 +1,9 @@
+using System.Globalization;
+
+namespace CodeRunner.Reporting;
+
+/// <summary>USD amounts as text: at least cents, every significant digit after (prices go down to $0.00001).</summary>
+internal static class Money
+{
+    public static string Format(decimal usd) => usd.ToString("0.00#######", CultureInfo.InvariantCulture);
+}
