@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Paygentic.Sdk.Metering;
+using Paygentic.Sdk.Outbox.Sqlite;
+
+namespace Paygentic.Sdk.WireBench;
+
+/// <summary>
+/// <c>guard --url EMULATOR --dir D --n N --reps R --bound S [--flush true|false] [--prefix P]</c>: guarded operations
+/// with no-op work against the emulator, SQLite outbox, background reporting. With no-op work, the whole call is
+/// the latency the guard adds. Pooled: one caller (latency, allocation) and 16 callers (throughput); unpooled: one caller.
+/// </summary>
+internal static class GuardBench
+{
+    private static readonly Dictionary<string, long> Estimate = new() { ["bm_basicsub"] = 1 };
+
+    public static async Task RunAsync(Args args)
+    {
+        var url = new Uri(args.String("url"));
+        var dir = args.String("dir");
+        var n = args.Int("n", 5000);
+        var reps = args.Int("reps", 3);
+        var bound = args.Seconds("bound", 60);
+        var flush = bool.Parse(args.String("flush", "true"));
+        var prefix = args.String("prefix", "guard");
+        using var client = new PaygenticClient(new PaygenticOptions { ApiKey = "sk_test_emulator", BaseUrl = url, MerchantId = "org_demo" });
+        var customer = await CreateCustomerAsync(url);
+        var run = 0;
+        Task<(RunCost Cost, double[] Latencies)> Round(int pool, int callers, int count) =>
+            RoundAsync(client, customer, Path.Combine(dir, $"guard-{run++}.db"), flush, pool, callers, count, bound);
+
+        await Round(10, 1, Math.Min(n, 2000)); // warm-up: JIT, connections, SQLite
+        await Round(1, 1, 500);
+        for (var rep = 0; rep < reps; rep++)
+        {
+            var (cost, latencies) = await Round(10, 1, n);
+            Measure.Sample($"{prefix}_pooled_added_p50_us", Measure.Quantile(latencies, 0.50));
+            Measure.Sample($"{prefix}_pooled_added_p99_us", Measure.Quantile(latencies, 0.99));
+            Measure.Sample($"{prefix}_alloc_bytes_per_op", cost.BytesPerOp);
+            Measure.Note($"{prefix} pooled 1 caller rep {rep + 1}: p50 {Measure.Quantile(latencies, 0.5):F0} us, p99 {Measure.Quantile(latencies, 0.99):F0} us, {cost.OpsPerSecond:F0} ops/s, {cost.CpuMicrosPerOp:F0} us CPU/op, {cost.BytesPerOp:F0} B/op");
+
+            (cost, _) = await Round(10, 16, n);
+            Measure.Sample($"{prefix}_pooled_ops_per_s", cost.OpsPerSecond);
+            Measure.Note($"{prefix} pooled 16 callers rep {rep + 1}: {cost.OpsPerSecond:F0} ops/s, {cost.CpuMicrosPerOp:F0} us CPU/op");
+
+            (cost, latencies) = await Round(1, 1, n);
+            Measure.Sample($"{prefix}_unpooled_added_p50_us", Measure.Quantile(latencies, 0.50));
+            Measure.Note($"{prefix} unpooled 1 caller rep {rep + 1}: p50 {Measure.Quantile(latencies, 0.5):F0} us, p99 {Measure.Quantile(latencies, 0.99):F0} us, {cost.OpsPerSecond:F0} ops/s");
+        }
+    }
+
+    private static async Task<(RunCost, double[])> RoundAsync(PaygenticClient client, string customer, string path, bool flush, int pool, int callers, int count, TimeSpan bound)
+    {
+        await using var outbox = new SqliteUsageOutbox(new SqliteOutboxOptions { Path = path, FlushEachCommit = flush });
+        await using var guard = new MeteringGuard(client, outbox, new MeteringOptions { ReservationPoolSize = pool, WaitForDelivery = false });
+        await guard.StartAsync(CancellationToken.None);
+        var latencies = new double[count];
+        var tag = Path.GetFileNameWithoutExtension(path) + "-";
+        var operation = new MeteredOperation { CustomerId = customer, EstimatedQuantities = Estimate };
+        var cost = await Measure.RunAsync(count, callers, bound, async i =>
+        {
+            var started = Stopwatch.GetTimestamp();
+            await guard.RunAsync(operation with { OperationId = tag + i.ToString(CultureInfo.InvariantCulture) }, static (_, _) => Task.FromResult(0)).ConfigureAwait(false);
+            latencies[i] = Stopwatch.GetElapsedTime(started).TotalMicroseconds;
+        });
+
+        // Deliver the background reports before the next round, outside the measurement.
+        await guard.Reports.FlushAsync(new CancellationTokenSource(bound).Token);
+        var measured = latencies.AsSpan(0, cost.Operations).ToArray();
+        Array.Sort(measured);
+        return (cost, measured);
+    }
+
+    /// <summary>A customer with a paid legacy subscription (the emulator runs with --auto-pay).</summary>
+    private static async Task<string> CreateCustomerAsync(Uri url)
+    {
+        using var admin = new HttpClient { BaseAddress = url };
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "sk_test_emulator");
+        using var created = await admin.PostAsJsonAsync("/v0/customers", new
+        {
+            merchantId = "org_demo",
+            consumer = new { name = "Bench", email = $"{Guid.NewGuid():N}@example.com", address = new { country = "US", state = "CA", zipCode = "94105" } },
+        });
+        created.EnsureSuccessStatusCode();
+        var customerId = (string)JsonNode.Parse(await created.Content.ReadAsStringAsync())!["customerId"]!;
+        using var subscribed = await admin.PostAsJsonAsync("/v0/subscriptions", new
+        {
+            name = "Bench " + Guid.NewGuid().ToString("N"),
+            planId = "plan_legacy",
+            customerId,
+            startedAt = DateTimeOffset.UtcNow.AddMinutes(-1),
+            prefundAmount = "100000.00",
+        });
+        subscribed.EnsureSuccessStatusCode();
+        return customerId;
+    }
+}
