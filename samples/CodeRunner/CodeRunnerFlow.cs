@@ -191,19 +191,26 @@ internal sealed class CodeRunnerFlow(BillingServer server, SampleSettings settin
         IPaygenticClient paygentic, string customerId, DateTimeOffset startedAt, IReadOnlyList<SubmissionOutcome> outcomes, List<string> notes, CancellationToken cancellationToken)
     {
         // A generous window: the server stamps usage with our clock, which may be off by a little.
-        IReadOnlyDictionary<string, Nanodollars> billed = await BilledCharges.ReadAsync(
+        IReadOnlyDictionary<string, BilledUsage> billed = await BilledCharges.ReadAsync(
             paygentic, customerId, startedAt.AddMinutes(-10), DateTimeOffset.UtcNow.AddMinutes(10), cancellationToken).ConfigureAwait(false);
         return [.. outcomes.Select(outcome =>
         {
-            if (outcome.IdempotencyKey is not { } key || !billed.TryGetValue(key, out Nanodollars amount))
+            if (outcome.IdempotencyKey is not { } key || !billed.TryGetValue(key, out BilledUsage? usage))
             {
                 return outcome;
             }
 
-            decimal usd = amount.ToUsd();
+            decimal usd = usage.Amount.ToUsd();
+            if (!usage.Records(outcome.Quantities))
+            {
+                // Same operation id as an earlier run (--run-id): the server kept the first report and charged once.
+                notes.Add($"{outcome.Job.Name}: already reported under {key} by an earlier run; billed once, at ${Money.Format(usd)}");
+                return outcome with { Quantities = usage.Quantities, ChargeUsd = usd };
+            }
+
             if (usd != outcome.ChargeUsd)
             {
-                notes.Add($"{outcome.Job.Name}: the server billed ${usd}, our prices say ${outcome.ChargeUsd} (check the PAYGENTIC_*_PRICE_USD settings)");
+                notes.Add($"{outcome.Job.Name}: the server billed ${Money.Format(usd)}, our prices say ${Money.Format(outcome.ChargeUsd)} (check the PAYGENTIC_*_PRICE_USD settings)");
             }
 
             return outcome with { ChargeUsd = usd };

@@ -73,6 +73,10 @@ internal sealed class SubmissionTariff(BillingMode mode, SampleSettings settings
         return total;
     }
 
+    /// <summary>
+    /// The language's tier. A language without a toolchain here still needs one to be authorized; its run ends as
+    /// 13 and is never charged, so the Judge0 ids of the compiled languages (C 50, C++ 54) are enough.
+    /// </summary>
     public LanguageTier TierOf(int languageId) =>
         languages.TryGet(languageId, out Language? language) ? language.Tier
         : languageId is 50 or 54 ? LanguageTier.Premium : LanguageTier.Basic;
