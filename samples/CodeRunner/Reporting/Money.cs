@@ -6,4 +6,7 @@ namespace CodeRunner.Reporting;
 internal static class Money
 {
     public static string Format(decimal usd) => usd.ToString("0.00#######", CultureInfo.InvariantCulture);
+
+    /// <summary>For a table column: at least five decimals (the seed's smallest price), so the amounts line up.</summary>
+    public static string Column(decimal usd) => usd.ToString("0.00000####", CultureInfo.InvariantCulture);
 }

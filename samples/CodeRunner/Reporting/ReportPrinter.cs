@@ -26,7 +26,7 @@ internal static class ReportPrinter
                 result is null ? "refused: " + outcome.Denial : $"{result.Status.Id} {result.Status.Description}",
                 result?.Time?.ToString("0.000", CultureInfo.InvariantCulture) ?? "-",
                 result?.Memory?.ToString(CultureInfo.InvariantCulture) ?? "-",
-                outcome.IsCharged ? Money.Format(outcome.ChargeUsd) : "0.00",
+                Money.Column(outcome.IsCharged ? outcome.ChargeUsd : 0m),
                 ReportColumn(outcome));
         }
 

@@ -47,6 +47,12 @@ internal sealed class TextTable(params string[] headers)
             text.Append(RightAligned.Contains(i) ? cells[i].PadLeft(widths[i]) : cells[i].PadRight(widths[i]));
         }
 
+        // The last column is padded like the others; trailing blanks only get in the way of copy and paste.
+        while (text.Length > 0 && text[^1] == ' ')
+        {
+            text.Length--;
+        }
+
         text.Append('\n');
     }
 }
