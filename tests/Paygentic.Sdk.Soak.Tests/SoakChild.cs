@@ -35,7 +35,9 @@ public static class SoakChild
         await using var outbox = new SqliteUsageOutbox(outboxPath);
         await using var guard = new MeteringGuard(client, outbox, new MeteringOptions
         {
-            ReservationPoolSize = 5,
+            // One customer's operations share one pool, and a faulted reservation call stalls its pool for up to a
+            // second (Retry-After, timeouts): 25 uses per reservation keeps those stalls to a few per hundred operations.
+            ReservationPoolSize = 25,
             WaitForDelivery = false,
             RetryBaseDelay = TimeSpan.FromMilliseconds(50),
             RetryMaxDelay = TimeSpan.FromMilliseconds(500),

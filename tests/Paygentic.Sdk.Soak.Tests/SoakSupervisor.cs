@@ -65,7 +65,14 @@ public sealed class SoakSupervisor(int operations, Action<string> log)
                     client.Kill();
                     await client.WaitForExitAsync(TimeSpan.FromSeconds(10));
                     kills++;
-                    log($"kill {kills} (pid {client.Id}) after {tracker.Done.Count} completed; {tracker.Started.Count} started, {tracker.Authorized.Count} authorized");
+
+                    // Lines the client wrote before it died are facts too: read them all, to the end of its output.
+                    while (await client.ReadLineAsync(bound.Token) is { } line)
+                    {
+                        tracker.Apply(line);
+                    }
+
+                    log($"kill {kills} (pid {client.Id}): so far {tracker.Started.Count} started, {tracker.Authorized.Count} authorized, {tracker.Done.Count} completed");
                 }
                 else
                 {
