@@ -362,6 +362,32 @@ public sealed class GuardTests
     }
 
     [Fact]
+    public async Task Cancelling_a_completed_or_already_cancelled_operation_does_not_give_a_pooled_use_back_twice()
+    {
+        await using var guard = NewGuard(o => o.ReservationPoolSize = 2);
+
+        // A clean-up path that always cancels: the use of a completed (and delivered) operation is spent, not free.
+        var a = await guard.AuthorizeAsync(Op("op-a"));
+        (await guard.CompleteAsync(a).WaitAsync(Bound)).State.Should().Be(ReportState.Delivered);
+        await guard.CancelAsync(a);
+
+        var b = await guard.AuthorizeAsync(Op("op-b"));
+        var c = await guard.AuthorizeAsync(Op("op-c"));
+
+        // Cancelling twice gives the use back once.
+        await guard.CancelAsync(c);
+        await guard.CancelAsync(c);
+
+        await guard.RunAsync(Op("op-d"), (_, _) => Task.FromResult(0)).WaitAsync(Bound);
+        await guard.RunAsync(Op("op-e"), (_, _) => Task.FromResult(0)).WaitAsync(Bound);
+        await guard.CompleteAsync(b).WaitAsync(Bound);
+
+        _fake.UsageSent.Should().HaveCount(4);
+        _fake.UsageSent.GroupBy(u => u.EntitlementId).Should().AllSatisfy(g => g.Count().Should().BeLessThanOrEqualTo(2, "a reservation with maxUses 2 serves two reports at most"));
+        _fake.Reservations.Should().HaveCount(2);
+    }
+
+    [Fact]
     public async Task When_a_whole_pool_cannot_be_held_one_operation_is_still_authorized_on_its_own()
     {
         _fake.OnReserve = r => r.MaxUses > 1

@@ -176,16 +176,15 @@ public sealed class MeteringGuard : IMeteringGuard, IHostedService, IAsyncDispos
         }
 
         var stored = await _outbox.GetAsync(ticket.OperationId, cancellationToken).ConfigureAwait(false);
-        if (stored is { State: not OutboxEntryState.Authorized })
+        if (stored is not { State: OutboxEntryState.Authorized })
         {
-            return; // completed already: its report must not be lost
+            // Completed already (its report must not be lost, and its pooled use is spent), cancelled already, or
+            // never recorded here: nothing is held for it, so nothing is given back.
+            return;
         }
 
         _strategy.Release(ticket);
-        if (stored is not null)
-        {
-            await _outbox.RemoveAsync([ticket.OperationId], cancellationToken).ConfigureAwait(false);
-        }
+        await _outbox.RemoveAsync([ticket.OperationId], cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Opens the outbox, recovers unfinished operations of earlier processes and starts the reporter.</summary>
