@@ -46,7 +46,7 @@ public enum ReportState
     /// <summary>The report is in the outbox and will be delivered in the background with the same idempotency key.</summary>
     Queued = 2,
 
-    /// <summary>Paygentic refused the report permanently; it is in the dead-letter list (see <see cref="IUsageReporter"/>).</summary>
+    /// <summary>Paygentic refused the report permanently; it is in the dead-letter list (see <see cref="Reporting.IUsageReporter"/>).</summary>
     DeadLettered = 3,
 }
 
