@@ -388,6 +388,30 @@ public sealed class GuardTests
     }
 
     [Fact]
+    public async Task Recovery_that_reports_nothing_for_an_unfinished_operation_ends_it_without_hanging_start_up()
+    {
+        using var dir = new TempDir();
+        var path = dir.File("usage.db");
+        await using (var outbox = new Outbox.Sqlite.SqliteUsageOutbox(path))
+        {
+            await using var first = NewGuard(outbox: outbox);
+            await first.AuthorizeAsync(Op("op-unused"));
+        }
+
+        await using var reopened = new Outbox.Sqlite.SqliteUsageOutbox(path);
+        await using var second = NewGuard(
+            o =>
+            {
+                o.RecoveryPolicy = RecoveryPolicy.Callback;
+                o.RecoveryCallback = (_, _) => ValueTask.FromResult(RecoveryDecision.Report(new Dictionary<string, long> { ["bm_basicsub"] = 0, ["bm_exectime"] = 0 }));
+            },
+            reopened);
+        await second.StartAsync(default).WaitAsync(TimeSpan.FromSeconds(5));
+        (await reopened.GetAsync("op-unused", default)).Should().BeNull("a report of nothing ends the operation without a charge");
+        _fake.UsageSent.Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task When_a_whole_pool_cannot_be_held_one_operation_is_still_authorized_on_its_own()
     {
         _fake.OnReserve = r => r.MaxUses > 1

@@ -170,21 +170,7 @@ public sealed class MeteringGuard : IMeteringGuard, IHostedService, IAsyncDispos
     {
         ArgumentNullException.ThrowIfNull(ticket);
         await EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
-        if (_reporter.IsPending(ticket.OperationId))
-        {
-            return;
-        }
-
-        var stored = await _outbox.GetAsync(ticket.OperationId, cancellationToken).ConfigureAwait(false);
-        if (stored is not { State: OutboxEntryState.Authorized })
-        {
-            // Completed already (its report must not be lost, and its pooled use is spent), cancelled already, or
-            // never recorded here: nothing is held for it, so nothing is given back.
-            return;
-        }
-
-        _strategy.Release(ticket);
-        await _outbox.RemoveAsync([ticket.OperationId], cancellationToken).ConfigureAwait(false);
+        await CancelCoreAsync(ticket, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Opens the outbox, recovers unfinished operations of earlier processes and starts the reporter.</summary>
@@ -315,11 +301,31 @@ public sealed class MeteringGuard : IMeteringGuard, IHostedService, IAsyncDispos
         return new MeteringReceipt(ticket, report.Quantities, state, report.IdempotencyKey);
     }
 
+    /// <summary>Cancels without waiting for start-up, so recovery (which runs during start-up) can use it.</summary>
+    private async Task CancelCoreAsync(MeteringTicket ticket, CancellationToken cancellationToken)
+    {
+        if (_reporter.IsPending(ticket.OperationId))
+        {
+            return;
+        }
+
+        var stored = await _outbox.GetAsync(ticket.OperationId, cancellationToken).ConfigureAwait(false);
+        if (stored is not { State: OutboxEntryState.Authorized })
+        {
+            // Completed already (its report must not be lost, and its pooled use is spent), cancelled already, or
+            // never recorded here: nothing is held for it, so nothing is given back.
+            return;
+        }
+
+        _strategy.Release(ticket);
+        await _outbox.RemoveAsync([ticket.OperationId], cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task CancelQuietlyAsync(MeteringTicket ticket)
     {
         try
         {
-            await CancelAsync(ticket, CancellationToken.None).ConfigureAwait(false);
+            await CancelCoreAsync(ticket, CancellationToken.None).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // the caller's own exception (or cancellation) is what matters; a failed clean-up is logged
         catch (Exception e)
