@@ -412,6 +412,26 @@ public sealed class GuardTests
     }
 
     [Fact]
+    public async Task A_pool_whose_hold_is_shorter_than_the_refresh_margin_still_serves_its_uses()
+    {
+        // The server's holds last 30 s, less than the (default) 1 minute refresh margin: a reservation must not count
+        // as "about to expire" from the moment it is made, or every operation holds a whole new pool.
+        _fake.OnReserve = r => Task.FromResult(new Reservation { Id = "com_" + _fake.Reservations.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), MaxUses = r.MaxUses, ExpiresAt = _time.GetUtcNow().AddSeconds(30) });
+        await using var guard = NewGuard(o => o.ReservationPoolSize = 10);
+        for (var i = 0; i < 5; i++)
+        {
+            await guard.RunAsync(Op($"op-{i}"), (_, _) => Task.FromResult(0)).WaitAsync(Bound);
+        }
+
+        _fake.Reservations.Should().HaveCount(1, "one reservation with maxUses 10 serves five operations");
+
+        // It is still replaced before it expires.
+        _time.Advance(TimeSpan.FromSeconds(20));
+        await guard.RunAsync(Op("op-late"), (_, _) => Task.FromResult(0)).WaitAsync(Bound);
+        _fake.Reservations.Should().HaveCount(2);
+    }
+
+    [Fact]
     public async Task When_a_whole_pool_cannot_be_held_one_operation_is_still_authorized_on_its_own()
     {
         _fake.OnReserve = r => r.MaxUses > 1

@@ -65,7 +65,10 @@ public sealed class MeteringOptions
     /// </summary>
     public int ReservationPoolSize { get; set; } = 10;
 
-    /// <summary>Legacy: a pooled reservation is replaced once it expires within this margin. Default 1 minute.</summary>
+    /// <summary>
+    /// Legacy: a pooled reservation is replaced once it expires within this margin (or within half its hold's life,
+    /// when the server's holds are shorter than twice the margin). Default 1 minute.
+    /// </summary>
     public TimeSpan ReservationRefreshMargin { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Standard: the meter event type (a billable metric's <c>eventType</c>, e.g. <c>code.submission</c>). Required for Standard.</summary>

@@ -80,7 +80,7 @@ internal sealed class LegacyReservationStrategy(
                 return Ticket(operation, operationId, issuerId, single, pooled: false);
             }
 
-            pool.Install(reservation, size);
+            pool.Install(reservation, size, time.GetUtcNow());
             return Ticket(operation, operationId, issuerId, reservation, pooled: true);
         }
         finally
@@ -187,6 +187,7 @@ internal sealed class LegacyReservationStrategy(
         private Reservation? _current;
         private int _maxUses;
         private int _handedOut;
+        private DateTimeOffset _installedAt;
 
         public SemaphoreSlim Refill { get; } = new(1, 1);
 
@@ -194,7 +195,7 @@ internal sealed class LegacyReservationStrategy(
         {
             lock (_gate)
             {
-                if (_current is null || _handedOut >= _maxUses || (_current.ExpiresAt is { } expires && now >= expires - refreshMargin))
+                if (_current is null || _handedOut >= _maxUses || (_current.ExpiresAt is { } expires && now >= RefreshAt(expires, refreshMargin)))
                 {
                     return null;
                 }
@@ -218,14 +219,25 @@ internal sealed class LegacyReservationStrategy(
             }
         }
 
-        public void Install(Reservation reservation, int maxUses)
+        public void Install(Reservation reservation, int maxUses, DateTimeOffset now)
         {
             lock (_gate)
             {
                 _current = reservation;
+                _installedAt = now;
                 _maxUses = reservation.MaxUses is > 0 and var m ? Math.Min(m, maxUses) : maxUses;
                 _handedOut = 1;
             }
+        }
+
+        /// <summary>
+        /// When to stop handing out uses: the refresh margin before expiry, but never more than half the hold's life, so
+        /// a hold shorter than the margin still serves its uses instead of being replaced by every operation.
+        /// </summary>
+        private DateTimeOffset RefreshAt(DateTimeOffset expires, TimeSpan refreshMargin)
+        {
+            var halfLife = (expires - _installedAt) / 2;
+            return expires - (halfLife < refreshMargin ? halfLife : refreshMargin);
         }
     }
 }
