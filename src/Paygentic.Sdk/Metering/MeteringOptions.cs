@@ -95,7 +95,11 @@ public sealed class MeteringOptions
     /// <summary>What happens to operations a dead process authorized but never finished. Default <see cref="Metering.RecoveryPolicy.ReportEstimate"/>.</summary>
     public RecoveryPolicy RecoveryPolicy { get; set; } = RecoveryPolicy.ReportEstimate;
 
-    /// <summary>Decides each unfinished operation when <see cref="RecoveryPolicy"/> is <see cref="Metering.RecoveryPolicy.Callback"/>.</summary>
+    /// <summary>
+    /// Decides each unfinished operation when <see cref="RecoveryPolicy"/> is <see cref="Metering.RecoveryPolicy.Callback"/>.
+    /// It runs while the guard starts, so it must not call the guard itself (that would wait for the start it is part of):
+    /// return a <see cref="RecoveryDecision"/> instead.
+    /// </summary>
     public Func<MeteringTicket, CancellationToken, ValueTask<RecoveryDecision>>? RecoveryCallback { get; set; }
 
     /// <summary>
@@ -120,7 +124,7 @@ public sealed class MeteringOptions
     /// <summary>Capacity of the in-memory queue in front of the sender; beyond it reports wait in the outbox for the next round. Default 10000.</summary>
     public int QueueCapacity { get; set; } = 10_000;
 
-    /// <summary>Standard: meter events sent at the same time. Default 8.</summary>
+    /// <summary>Sends in flight at once: meter events (standard) or usage batches (legacy). Default 8.</summary>
     public int MaxConcurrentSends { get; set; } = 8;
 
     /// <summary>The first delay before a report that failed transiently is sent again; it doubles up to <see cref="RetryMaxDelay"/>. Default 1 second.</summary>
