@@ -43,6 +43,7 @@ namespace Paygentic.Sdk.Json;
 [JsonSerializable(typeof(UsageEvent))]
 [JsonSerializable(typeof(UsageBatchBody))]
 [JsonSerializable(typeof(UsageBatchResponse))]
+[JsonSerializable(typeof(UsageBatchAck))]
 [JsonSerializable(typeof(UsageRefundBody))]
 [JsonSerializable(typeof(ListEnvelope<UsageEvent>), TypeInfoPropertyName = "ListEnvelopeUsageEvent")]
 [JsonSerializable(typeof(MeterEvent))]

@@ -189,6 +189,12 @@ internal sealed class UsageBatchResponse
     public List<UsageBatchResponseFailure>? Failed { get; set; }
 }
 
+/// <summary>A batch answer read for its failures only: the successful events are skipped by the reader, not built.</summary>
+internal sealed class UsageBatchAck
+{
+    public List<UsageBatchResponseFailure>? Failed { get; set; }
+}
+
 internal sealed class UsageBatchResponseFailure
 {
     public int Index { get; set; }

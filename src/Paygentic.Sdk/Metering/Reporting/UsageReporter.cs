@@ -383,7 +383,10 @@ internal sealed class UsageReporter : IUsageReporter, IDisposable
         UsageBatchResult result;
         try
         {
-            result = await _client.Usage.CreateBatchAsync(live.Select(i => ToUsageReport(i.Entry)).ToList(), _stop.Token).ConfigureAwait(false);
+            var reports = live.Select(i => ToUsageReport(i.Entry)).ToList();
+            result = _client.Usage is UsageClient usage
+                ? await usage.CreateBatchAsync(reports, keepEvents: false, _stop.Token).ConfigureAwait(false)
+                : await _client.Usage.CreateBatchAsync(reports, _stop.Token).ConfigureAwait(false);
         }
         catch (Exception e)
         {
