@@ -16,6 +16,7 @@ public class ClientBenchmarks
 {
     private static readonly Uri BaseUrl = new("http://127.0.0.1/");
     private PaygenticClient _client = null!;
+    private PaygenticClient _lean = null!;
     private HttpClient _bare = null!;
     private FixedAnswerHandler _handler = null!;
     private UsageReport _report = null!;
@@ -25,6 +26,10 @@ public class ClientBenchmarks
     {
         _handler = new FixedAnswerHandler();
         _client = new PaygenticClient(new PaygenticOptions { ApiKey = "sk_bench", BaseUrl = BaseUrl, MerchantId = "org_demo" }, _handler);
+        var lean = new PaygenticOptions { ApiKey = "sk_bench", BaseUrl = BaseUrl, MerchantId = "org_demo", TotalTimeout = Timeout.InfiniteTimeSpan, AttemptTimeout = Timeout.InfiniteTimeSpan };
+        lean.Retry.MaxRetries = 0;
+        lean.Retry.CircuitBreakerEnabled = false;
+        _lean = new PaygenticClient(lean, _handler);
         _bare = new HttpClient(_handler, disposeHandler: false) { BaseAddress = BaseUrl };
         _bare.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "sk_bench");
         _report = Samples.Report(1);
@@ -34,12 +39,17 @@ public class ClientBenchmarks
     public void Cleanup()
     {
         _client.Dispose();
+        _lean.Dispose();
         _bare.Dispose();
         _handler.Dispose();
     }
 
     [Benchmark]
     public Task<UsageEvent> SdkCreateUsage() => _client.Usage.CreateAsync(_report);
+
+    /// <summary>The same with retries, circuit breaker and timeouts off: what the resilience pipeline costs.</summary>
+    [Benchmark]
+    public Task<UsageEvent> SdkCreateUsageWithoutResilience() => _lean.Usage.CreateAsync(_report);
 
     [Benchmark(Baseline = true)]
     public async Task<UsageEvent?> FloorCreateUsage()

@@ -6,7 +6,7 @@ using Paygentic.Sdk.Usage;
 namespace Paygentic.Sdk.WireBench;
 
 /// <summary>
-/// <c>create --url U --impl sdk|floor --callers C --n N --reps R --warmup W --bound S</c>: usage creates against the
+/// <c>create --url U --impl sdk|floor --callers C --n N --reps R --warmup W --warm-seconds MAX --bound S</c>: usage creates against the
 /// fixed-answer server; per repetition, client CPU µs per event and events per second (and the SDK's peak RSS).
 /// </summary>
 internal static class CreateBench
@@ -23,6 +23,7 @@ internal static class CreateBench
         var reps = args.Int("reps", 3);
         var warmup = args.Int("warmup", 2000);
         var bound = args.Seconds("bound", 60);
+        var warmSeconds = args.Int("warm-seconds", 20);
         var label = $"{impl}_create_{(callers == 1 ? "seq" : "c" + callers.ToString(CultureInfo.InvariantCulture))}";
 
         Func<long, Task> operation;
@@ -50,6 +51,7 @@ internal static class CreateBench
         using (owner)
         {
             await Measure.RunAsync(warmup, callers, bound, i => operation(-1 - i));
+            await Measure.WarmUpAsync(callers, TimeSpan.FromSeconds(warmSeconds), i => operation(-1_000_000_000 - i));
             for (var rep = 0; rep < reps; rep++)
             {
                 var offset = rep * (long)n;

@@ -26,7 +26,7 @@ internal static class ReporterBench
             var cost = await DeliverAsync(client, "rep" + rep, n, queue, bound);
             Measure.Sample("reporter_events_per_s", cost.OpsPerSecond);
             Measure.Sample("reporter_cpu_us_per_event", cost.CpuMicrosPerOp);
-            Measure.Note($"reporter rep {rep + 1}: {cost.Operations} reports in {cost.Wall.TotalMilliseconds:F0} ms, {cost.CpuMicrosPerOp:F2} us CPU/report, {cost.BytesPerOp:F0} B/report");
+            Measure.Note($"reporter rep {rep + 1}: {cost.Operations} reports in {cost.Wall.TotalMilliseconds:F0} ms, {cost.CpuMicrosPerOp:F2} us CPU/report, {cost.BytesPerOp:F0} B/report, GCs {cost.Collections}");
         }
     }
 
@@ -58,7 +58,7 @@ internal static class ReporterBench
         watch.Stop();
         var after = Measure.Snapshot();
         var delivered = n - guard.Reports.PendingCount;
-        return new RunCost(delivered, watch.Elapsed, after.Cpu - before.Cpu, after.Allocated - before.Allocated);
+        return new RunCost(delivered, watch.Elapsed, after.Cpu - before.Cpu, after.Allocated - before.Allocated) { Collections = Measure.Collections(before) };
     }
 
     private static OutboxEntry Pending(string id, DateTimeOffset at) => new()
