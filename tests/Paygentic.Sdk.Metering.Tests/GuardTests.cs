@@ -182,6 +182,24 @@ public sealed class GuardTests
     }
 
     [Fact]
+    public async Task An_operation_id_still_in_the_outbox_cannot_be_authorized_again_so_nothing_is_overwritten()
+    {
+        _fake.OnUsage = _ => throw FakePaygentic.ApiError(HttpStatusCode.BadRequest, "BILLABLE_METRIC_NOT_FOUND");
+        await using var guard = NewGuard();
+        var open = await guard.AuthorizeAsync(Op("op-open")).WaitAsync(Bound);
+        (await guard.RunAsync(Op("op-dead"), (_, _) => Task.FromResult(0)).WaitAsync(Bound)).ReportState.Should().Be(ReportState.DeadLettered);
+
+        var reuseOpen = () => guard.AuthorizeAsync(Op("op-open"));
+        var reuseDead = () => guard.AuthorizeAsync(Op("op-dead"));
+
+        (await reuseOpen.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("op-open").And.Contain("Authorized");
+        (await reuseDead.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("DeadLettered");
+        (await guard.Reports.GetDeadLettersAsync()).Select(d => d.OperationId).Should().Equal("op-dead");
+        (await _outbox.GetAsync("op-open", CancellationToken.None))!.Ticket!.AuthorizationId.Should().Be(open.AuthorizationId);
+        _fake.Reservations.Should().HaveCount(2, "a refused re-authorization reserves nothing");
+    }
+
+    [Fact]
     public async Task A_permanent_rejection_is_dead_lettered_visibly_and_can_be_requeued_or_discarded()
     {
         _fake.OnUsage = _ => throw FakePaygentic.ApiError(HttpStatusCode.BadRequest, "BILLABLE_METRIC_NOT_FOUND");

@@ -113,6 +113,15 @@ public sealed class MeteringGuard : IMeteringGuard, IHostedService, IAsyncDispos
         _strategy.Validate(operation);
         await EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
         var operationId = operation.OperationId ?? Guid.NewGuid().ToString("N");
+        if (operation.OperationId is not null
+            && await _outbox.GetAsync(operationId, cancellationToken).ConfigureAwait(false) is { } existing)
+        {
+            // Authorizing again would overwrite that record: an open ticket, an undelivered report or a dead letter
+            // would silently disappear. An operation id names one unit of work.
+            throw new InvalidOperationException(
+                $"Operation '{operationId}' is already in the outbox ({existing.State}); give each unit of work its own operation id.");
+        }
+
         using var activity = MeteringMetrics.Start(MeteringMetrics.AuthorizeActivity);
         activity?.SetTag("paygentic.operation_id", operationId);
         activity?.SetTag("paygentic.customer_id", operation.CustomerId);
