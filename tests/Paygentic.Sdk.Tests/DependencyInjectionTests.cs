@@ -116,13 +116,42 @@ public class DependencyInjectionTests
     }
 
     [Fact]
-    public void Registrations_are_try_add_so_a_second_call_does_not_duplicate_the_client()
+    public async Task A_second_registration_neither_duplicates_the_client_nor_stacks_a_second_retry_pipeline()
     {
+        await using var emulator = await PaygenticEmulator.StartAsync();
         var services = new ServiceCollection();
-        services.AddPaygentic(o => o.ApiKey = "k");
-        services.AddPaygentic(o => o.ApiKey = "k");
+        void Configure(PaygenticOptions o)
+        {
+            o.ApiKey = emulator.ApiKey;
+            o.BaseUrl = emulator.BaseUrl;
+            o.MerchantId = emulator.MerchantId;
+            o.Retry.MaxRetries = 1;
+            o.Retry.BaseDelay = TimeSpan.FromMilliseconds(1);
+        }
 
+        services.AddPaygentic(Configure);
+        services.AddPaygentic(Configure);
+        var attempts = 0;
+        services.AddHttpClient(PaygenticServiceCollectionExtensions.HttpClientName)
+            .AddHttpMessageHandler(() => new CountingHandler(() => Interlocked.Increment(ref attempts)))
+            .ConfigurePrimaryHttpMessageHandler(emulator.CreateHandler);
+        await using var provider = services.BuildServiceProvider();
+        await emulator.SetFaultsAsync(new Paygentic.Emulator.Faults.FaultSettings { Error503Rate = 1 });
+
+        var act = () => provider.GetRequiredService<IPaygenticClient>().Customers.GetAsync("cus_1");
+
+        await act.Should().ThrowAsync<PaygenticServerException>();
         services.Count(d => d.ServiceType == typeof(IPaygenticClient)).Should().Be(1);
+        attempts.Should().Be(2, "one pipeline: the first attempt and one retry, not 2 x 2");
+    }
+
+    private sealed class CountingHandler(Action onSend) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            onSend();
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 
     [Fact]

@@ -53,6 +53,12 @@ public static class PaygenticServiceCollectionExtensions
             })
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PaygenticOptions>, PaygenticOptionsValidator>());
+        if (services.Any(d => d.ServiceType == typeof(HttpPipeline)))
+        {
+            // Already registered: the options above compose, but the HTTP pipeline must not be stacked twice.
+            return services;
+        }
+
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new HttpPipeline(
             sp.GetRequiredService<IOptions<PaygenticOptions>>().Value,
