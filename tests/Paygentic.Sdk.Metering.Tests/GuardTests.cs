@@ -278,6 +278,89 @@ public sealed class GuardTests
     }
 
     [Fact]
+    public async Task A_backlog_larger_than_the_queue_drains_without_waiting_for_the_scheduler_tick()
+    {
+        // 1,000 completed reports wait in the outbox; the queue holds 10. The fake clock never moves, so the backlog
+        // drains only if freeing queue space refills it at once (not on the scheduler's periodic tick).
+        const int backlog = 1000;
+        for (var i = 0; i < backlog; i++)
+        {
+            await _outbox.UpsertAsync([PendingEntry($"op-{i}", Start)], default);
+        }
+
+        await using var guard = NewGuard(o => o.QueueCapacity = 10);
+        await guard.StartAsync(default);
+        var flushed = await UnstickOnFailure(guard, () => guard.Reports.FlushAsync().WaitAsync(Bound));
+
+        // (Delivered counts only what was still pending when the flush began: the reporter starts sending at start.)
+        flushed.DeadLettered.Should().Be(0);
+        flushed.StillPending.Should().Be(0);
+        guard.Reports.PendingCount.Should().Be(0);
+        _time.GetUtcNow().Should().Be(Start, "no tick was needed");
+        _fake.UsageSent.Select(u => u.IdempotencyKey).Order(StringComparer.Ordinal).Should()
+            .Equal(Enumerable.Range(0, backlog).Select(i => $"op-{i}:usage").Order(StringComparer.Ordinal), "each report is sent exactly once");
+        _outbox.Count.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Refilling_the_queue_sends_only_due_reports_and_leaves_those_in_backoff_until_they_are_due()
+    {
+        const int backlog = 500;
+        for (var i = 0; i < backlog; i++)
+        {
+            await _outbox.UpsertAsync([PendingEntry($"op-{i}", Start)], default);
+        }
+
+        // Every tenth report fails transiently on its first send (in a batch, or alone when a batch holds one report).
+        var failing = Enumerable.Range(0, backlog).Where(i => i % 10 == 0).Select(i => $"op-{i}:usage").ToHashSet();
+        var attempts = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+        bool FailsNow(string key) => attempts.AddOrUpdate(key, 1, (_, n) => n + 1) == 1 && failing.Contains(key);
+        _fake.OnUsage = report => FailsNow(report.IdempotencyKey!)
+            ? throw new PaygenticTransportException("connection reset")
+            : Task.FromResult(new UsageEvent { Id = "usg_x" });
+        _fake.OnBatch = reports =>
+        {
+            var failed = new List<UsageBatchFailure>();
+            for (var i = 0; i < reports.Count; i++)
+            {
+                var key = reports[i].IdempotencyKey!;
+                if (FailsNow(key))
+                {
+                    failed.Add(new UsageBatchFailure(i, key, "Internal error, try again"));
+                }
+            }
+
+            return Task.FromResult(new UsageBatchResult
+            {
+                Successful = reports.Select(_ => new UsageEvent { Id = "usg_x" }).Take(reports.Count - failed.Count).ToList(),
+                Failed = failed,
+                Total = reports.Count,
+                IsPartial = failed.Count > 0,
+            });
+        };
+
+        await using var guard = NewGuard(o => o.QueueCapacity = 10);
+        await guard.StartAsync(default);
+        await UnstickOnFailure(guard, async () =>
+        {
+            await WaitUntil(() => guard.Reports.PendingCount == failing.Count);
+            return 0;
+        });
+
+        // The refills go on while the backoff runs, but a report in backoff is not sent before it is due.
+        await Task.Delay(200);
+        _time.GetUtcNow().Should().Be(Start);
+        guard.Reports.PendingCount.Should().Be(failing.Count);
+        attempts.Should().HaveCount(backlog).And.OnlyContain(a => a.Value == 1, "nothing is resent before its backoff elapsed");
+
+        _time.Advance(TimeSpan.FromSeconds(2));
+        await WaitUntil(() => guard.Reports.PendingCount == 0);
+        attempts.Where(a => a.Value != 1).Select(a => a.Key).Should().BeEquivalentTo(failing, "only the failed reports were resent");
+        attempts.Where(a => failing.Contains(a.Key)).Should().OnlyContain(a => a.Value == 2);
+        _outbox.Count.Should().Be(0);
+    }
+
+    [Fact]
     public async Task A_report_older_than_the_replay_window_is_dead_lettered_not_sent()
     {
         await _outbox.UpsertAsync([PendingEntry("op-old", Start - TimeSpan.FromHours(25))], default);
@@ -566,6 +649,28 @@ public sealed class GuardTests
                 EventType = strategy == MeteringStrategy.Standard ? "code.submission" : null,
             },
         };
+    }
+
+    /// <summary>
+    /// Runs a wait; if it fails, ticks the fake clock until the reporter is empty so disposing the guard (whose shutdown
+    /// bound runs on the fake clock) does not hang the test run, then rethrows.
+    /// </summary>
+    private async Task<T> UnstickOnFailure<T>(MeteringGuard guard, Func<Task<T>> wait)
+    {
+        try
+        {
+            return await wait();
+        }
+        catch
+        {
+            for (var i = 0; i < 10_000 && guard.Reports.PendingCount > 0; i++)
+            {
+                _time.Advance(TimeSpan.FromSeconds(1));
+                await Task.Delay(1);
+            }
+
+            throw;
+        }
     }
 
     private static async Task WaitUntil(Func<bool> condition)

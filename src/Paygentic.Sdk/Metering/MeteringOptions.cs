@@ -121,7 +121,7 @@ public sealed class MeteringOptions
     /// </summary>
     public TimeSpan BatchInterval { get; set; } = TimeSpan.Zero;
 
-    /// <summary>Capacity of the in-memory queue in front of the sender; beyond it reports wait in the outbox for the next round. Default 10000.</summary>
+    /// <summary>Capacity of the in-memory queue in front of the sender; beyond it reports wait in the outbox and are queued as soon as the sender frees room. Default 10000.</summary>
     public int QueueCapacity { get; set; } = 10_000;
 
     /// <summary>Sends in flight at once: meter events (standard) or usage batches (legacy). Default 8.</summary>

@@ -13,7 +13,9 @@ namespace Paygentic.Sdk.Metering.Reporting;
 /// channel; a sender drains it, batching legacy usage into <c>/v0/usage/batch</c> (≤ <see cref="MeteringOptions.MaxBatchSize"/>)
 /// and sending meter events concurrently. A report leaves the outbox only once accepted; transient failures are
 /// retried with backoff, permanent ones dead-lettered. A scheduler re-sends what is due and what did not fit in the
-/// channel. Every send of a report carries the same idempotency key.
+/// channel: on its periodic tick, and at once when the sender frees room in a channel that turned a report away, so a
+/// backlog larger than <see cref="MeteringOptions.QueueCapacity"/> drains at the speed of the sends. Every send of a
+/// report carries the same idempotency key.
 /// </summary>
 internal sealed class UsageReporter : IUsageReporter, IDisposable
 {
@@ -38,6 +40,9 @@ internal sealed class UsageReporter : IUsageReporter, IDisposable
     private Task _loops = Task.CompletedTask;
     private int _deadLetters;
     private int _started;
+
+    // 1 when a due report was turned away by a full channel since the sender last freed room (see TrySchedule).
+    private int _overflow;
 
     public UsageReporter(IPaygenticClient client, IUsageOutbox outbox, MeteringOptions options, TimeProvider time, MeteringMetrics metrics, ILogger logger)
     {
@@ -208,19 +213,31 @@ internal sealed class UsageReporter : IUsageReporter, IDisposable
         _eventSlots.Dispose();
     }
 
-    private void TrySchedule(Item item)
+    /// <summary>Hands an idle report to its channel; returns false when the channel was full and turned it away.</summary>
+    private bool TrySchedule(Item item)
     {
-        if (Interlocked.CompareExchange(ref item.Status, Queued, Idle) != Idle)
+        var channel = item.Entry.Report!.Strategy == MeteringStrategy.Standard ? _eventReady : _legacyReady;
+        while (Interlocked.CompareExchange(ref item.Status, Queued, Idle) == Idle)
         {
-            return;
+            if (channel.Writer.TryWrite(item))
+            {
+                return true;
+            }
+
+            // The channel is full (or closed): the scheduler offers it again when the sender frees room (or on its
+            // next tick). The mark is set after the report is idle again, so the scheduler round it triggers finds it.
+            Volatile.Write(ref item.Status, Idle);
+            Interlocked.Exchange(ref _overflow, 1);
+            if (_stop.IsCancellationRequested || channel.Reader.Count >= _options.QueueCapacity)
+            {
+                // Still full after the mark: the sender's next read (there is something to read) sees the mark.
+                return false;
+            }
+
+            // Room was freed between the refusal and the mark, perhaps unseen by the sender: offer it again.
         }
 
-        var channel = item.Entry.Report!.Strategy == MeteringStrategy.Standard ? _eventReady : _legacyReady;
-        if (!channel.Writer.TryWrite(item))
-        {
-            // The channel is full (or closed): the scheduler offers it again on its next round.
-            Volatile.Write(ref item.Status, Idle);
-        }
+        return true;
     }
 
     private async Task SendLoopAsync(Channel<Item> channel, SemaphoreSlim slots, Func<List<Item>, Task> send)
@@ -268,14 +285,22 @@ internal sealed class UsageReporter : IUsageReporter, IDisposable
         }
     }
 
-    private static void Collect(ChannelReader<Item> reader, List<Item> batch, int max)
+    private void Collect(ChannelReader<Item> reader, List<Item> batch, int max)
     {
+        var read = false;
         while (batch.Count < max && reader.TryRead(out var item))
         {
+            read = true;
             if (Interlocked.CompareExchange(ref item.Status, InFlight, Queued) == Queued)
             {
                 batch.Add(item);
             }
+        }
+
+        // Room was freed in a channel that turned reports away: wake the scheduler to refill it now, not on its tick.
+        if (read && Volatile.Read(ref _overflow) == 1 && Interlocked.Exchange(ref _overflow, 0) == 1)
+        {
+            _wake.Writer.TryWrite(true);
         }
     }
 
@@ -349,12 +374,39 @@ internal sealed class UsageReporter : IUsageReporter, IDisposable
                     }
                 }
 
+                // Only due reports: one in backoff waits for its time whatever woke the scheduler. Once a channel turns a
+                // report away, the rest of its reports wait for the room the sender frees next (that wakes this loop).
                 var now = _time.GetUtcNow();
+                var legacyFull = false;
+                var eventsFull = false;
                 foreach (var item in _pending.Values)
                 {
-                    if (Volatile.Read(ref item.Status) == Idle && item.DueAt <= now)
+                    if (Volatile.Read(ref item.Status) != Idle || item.DueAt > now)
                     {
-                        TrySchedule(item);
+                        continue;
+                    }
+
+                    var standard = item.Entry.Report!.Strategy == MeteringStrategy.Standard;
+                    if (standard ? eventsFull : legacyFull)
+                    {
+                        continue;
+                    }
+
+                    if (!TrySchedule(item))
+                    {
+                        if (standard)
+                        {
+                            eventsFull = true;
+                        }
+                        else
+                        {
+                            legacyFull = true;
+                        }
+
+                        if (legacyFull && eventsFull)
+                        {
+                            break;
+                        }
                     }
                 }
             }
