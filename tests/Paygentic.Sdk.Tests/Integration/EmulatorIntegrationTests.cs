@@ -195,7 +195,11 @@ public class EmulatorIntegrationTests
     {
         await using var emulator = await PaygenticEmulator.StartAsync();
         // Enough retries that a run of aborts (30% each) cannot exhaust them: 0.3^9 per report.
-        using var client = emulator.CreateClient(o => o.Retry.MaxRetries = 8);
+        var attempts = 0;
+        var options = emulator.CreateOptions();
+        options.Retry.MaxRetries = 8;
+        using var counting = new CountingHandler(emulator.CreateHandler(), () => Interlocked.Increment(ref attempts));
+        using var client = new PaygenticClient(options, counting);
         var customer = await emulator.OnboardCustomerAsync();
         await emulator.SetFaultsAsync(new FaultSettings { Seed = 7, AbortAfterRate = 0.3, PathPrefix = "/v0/usage" });
 
@@ -205,8 +209,18 @@ public class EmulatorIntegrationTests
         }
 
         await emulator.ClearFaultsAsync();
+        attempts.Should().BeGreaterThan(20, "some charges were applied and their answers dropped, then retried");
         var ledger = await emulator.GetLedgerAsync(customer.CustomerId);
         ledger.Charges.Should().HaveCount(20);
         ledger.Charged.Should().Be(Nanodollars.FromUsd(0.20m));
+    }
+
+    private sealed class CountingHandler(HttpMessageHandler inner, Action onSend) : DelegatingHandler(inner)
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            onSend();
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 }
