@@ -7,11 +7,14 @@ public sealed class SqliteOutboxOptions
     public string? Path { get; set; }
 
     /// <summary>
-    /// Whether each commit is flushed to disk (<c>synchronous=FULL</c>), surviving power loss as well as process
-    /// crashes. Off uses <c>synchronous=NORMAL</c>, which in WAL mode survives a process crash but may lose the last
-    /// commits on power loss. Default on.
+    /// Whether each commit waits for the disk to flush it (<c>synchronous=FULL</c>), so it survives power loss and an
+    /// operating-system crash too. Default off: <c>synchronous=NORMAL</c> in WAL mode, where a commit survives the
+    /// process being killed at any instant (the failure deploys, OOM kills and crashes cause) and the file is never
+    /// corrupted, but the last commits before a power cut may be lost. A flush costs about a quarter of a millisecond
+    /// per commit on a typical SSD, several times what the rest of a guarded operation costs; turn it on where the
+    /// outbox sits on a disk that outlives the machine and losing the last moments of usage to a power cut matters.
     /// </summary>
-    public bool FlushEachCommit { get; set; } = true;
+    public bool FlushEachCommit { get; set; }
 
     /// <summary>
     /// Whether this process holds the file exclusively while open, so a second process cannot deliver the same

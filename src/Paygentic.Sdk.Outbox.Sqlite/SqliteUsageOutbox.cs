@@ -1,19 +1,21 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Paygentic.Sdk.Metering.Reporting;
+using SQLitePCL;
 
 namespace Paygentic.Sdk.Outbox.Sqlite;
 
 /// <summary>
-/// A durable <see cref="IUsageOutbox"/> in one SQLite file (WAL journal). Concurrent writes are committed together
-/// (group commit: one transaction and one disk flush for everything that arrived meanwhile), so many callers cost
-/// few flushes. The schema version is kept in <c>PRAGMA user_version</c>; a file that is corrupt, not an outbox, or
+/// A durable <see cref="IUsageOutbox"/> in one SQLite file (WAL journal). Writes are committed by the caller that finds
+/// the file idle, on its own thread, together with every write queued meanwhile (group commit: one transaction, and
+/// at most one disk flush, for all of them). A lone caller therefore pays no thread hand-off, and many callers share
+/// few commits. The schema version is kept in <c>PRAGMA user_version</c>; a file that is corrupt, not an outbox, or
 /// from a newer version fails <see cref="InitializeAsync"/> with <see cref="UsageOutboxException"/> and is left as it is.
 /// </summary>
 /// <remarks>
-/// Schema 1: <c>outbox(operation_id TEXT PRIMARY KEY, state INTEGER, payload TEXT (OutboxEntry JSON), created_at
+/// Schema 1: <c>outbox(operation_id TEXT PRIMARY KEY, state INTEGER, payload TEXT (OutboxEntry JSON, UTF-8), created_at
 /// INTEGER (unix ms), updated_at INTEGER (unix ms))</c>, index on <c>(state, created_at)</c>, and
 /// <c>PRAGMA application_id = 0x50594754</c> ("PYGT").
 /// </remarks>
@@ -27,14 +29,23 @@ public sealed class SqliteUsageOutbox : IUsageOutbox, IAsyncDisposable
 
     private readonly SqliteOutboxOptions _options;
     private readonly string _path;
-    private readonly Channel<Operation> _queue = Channel.CreateUnbounded<Operation>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentQueue<Operation> _queue = new();
     private readonly SemaphoreSlim _initGate = new(1, 1);
+    private readonly Lock _closeGate = new();
     private SqliteConnection? _connection;
     private SqliteCommand? _upsert;
+    private SqliteCommand? _insert;
     private SqliteCommand? _delete;
-    private Task _writer = Task.CompletedTask;
-    private bool _initialized;
-    private bool _disposed;
+    private SqliteCommand? _get;
+    private SqliteCommand? _begin;
+    private SqliteCommand? _commit;
+    private SqliteCommand? _rollback;
+    private SqliteCommand? _load;
+
+    // 1 while a thread commits queued operations; whoever sets it from 0 commits (see Submit).
+    private int _committing;
+    private volatile bool _initialized;
+    private volatile bool _disposed;
 
     /// <summary>Creates an outbox over a file (opened by <see cref="InitializeAsync"/>).</summary>
     /// <param name="path">The database file.</param>
@@ -112,19 +123,27 @@ public sealed class SqliteUsageOutbox : IUsageOutbox, IAsyncDisposable
             }
 
             _connection = connection;
-            _upsert = connection.CreateCommand();
-            _upsert.CommandText =
-                "INSERT INTO outbox (operation_id, state, payload, created_at, updated_at) VALUES ($id, $state, $payload, $created, $updated) " +
-                "ON CONFLICT (operation_id) DO UPDATE SET state = excluded.state, payload = excluded.payload, created_at = excluded.created_at, updated_at = excluded.updated_at";
-            _upsert.Parameters.Add("$id", SqliteType.Text);
-            _upsert.Parameters.Add("$state", SqliteType.Integer);
-            _upsert.Parameters.Add("$payload", SqliteType.Text);
-            _upsert.Parameters.Add("$created", SqliteType.Integer);
-            _upsert.Parameters.Add("$updated", SqliteType.Integer);
+            // The payload is bound as UTF-8 bytes and stored as TEXT (CAST), so rows read the same as before and no
+            // UTF-16 copy of the JSON is made on the way in.
+            const string Values = "VALUES ($id, $state, CAST($payload AS TEXT), $created, $updated)";
+            _upsert = WriteCommand(connection,
+                $"INSERT INTO outbox (operation_id, state, payload, created_at, updated_at) {Values} " +
+                "ON CONFLICT (operation_id) DO UPDATE SET state = excluded.state, payload = excluded.payload, created_at = excluded.created_at, updated_at = excluded.updated_at");
+            _insert = WriteCommand(connection, $"INSERT INTO outbox (operation_id, state, payload, created_at, updated_at) {Values} ON CONFLICT (operation_id) DO NOTHING");
             _delete = connection.CreateCommand();
             _delete.CommandText = "DELETE FROM outbox WHERE operation_id = $id";
             _delete.Parameters.Add("$id", SqliteType.Text);
-            _writer = Task.Run(WriteLoopAsync, CancellationToken.None);
+
+            // Prepared once: compiling the statement again for every guarded operation's look-up costs more than the look-up.
+            _get = connection.CreateCommand();
+            _get.CommandText = "SELECT operation_id, payload FROM outbox WHERE operation_id = $p";
+            _get.Parameters.Add("$p", SqliteType.Text);
+            _load = connection.CreateCommand();
+            _load.CommandText = "SELECT operation_id, payload FROM outbox WHERE state = $p ORDER BY created_at, rowid";
+            _load.Parameters.Add("$p", SqliteType.Integer);
+            _begin = Command(connection, "BEGIN");
+            _commit = Command(connection, "COMMIT");
+            _rollback = Command(connection, "ROLLBACK");
             _initialized = true;
         }
         finally
@@ -142,9 +161,23 @@ public sealed class SqliteUsageOutbox : IUsageOutbox, IAsyncDisposable
             return Task.CompletedTask;
         }
 
-        // Serialize on the caller's thread: the single writer thread only touches the database.
-        var rows = entries.Select(e => new Row(e.OperationId, (int)e.State, e.ToJson(), e.CreatedAt.ToUnixTimeMilliseconds())).ToArray();
+        // Serialize before taking part in a commit: the committing thread only touches the database.
+        var rows = new Row[entries.Count];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            rows[i] = Row.From(entries[i]);
+        }
+
         return Submit(new Operation(OperationKind.Upsert, rows, null, null));
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> TryAddAsync(OutboxEntry entry, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var insert = new Operation(OperationKind.Insert, [Row.From(entry)], null, null);
+        await Submit(insert).ConfigureAwait(false);
+        return insert.Inserted;
     }
 
     /// <inheritdoc />
@@ -174,15 +207,34 @@ public sealed class SqliteUsageOutbox : IUsageOutbox, IAsyncDisposable
     /// <summary>Finishes the writes in progress and closes the file.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (_disposed)
+        lock (_closeGate)
         {
-            return;
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
         }
 
-        _disposed = true;
-        _queue.Writer.TryComplete();
-        await _writer.ConfigureAwait(false);
+        // New calls now fail; wait for the commit in progress, then finish what was queued before this call.
+        while (Interlocked.CompareExchange(ref _committing, 1, 0) != 0)
+        {
+            await Task.Delay(1).ConfigureAwait(false);
+        }
+
+        while (!_queue.IsEmpty)
+        {
+            CommitQueued();
+        }
+
         _upsert?.Dispose();
+        _insert?.Dispose();
+        _get?.Dispose();
+        _begin?.Dispose();
+        _commit?.Dispose();
+        _rollback?.Dispose();
+        _load?.Dispose();
         _delete?.Dispose();
         _connection?.Dispose();
         _initGate.Dispose();
@@ -267,100 +319,206 @@ public sealed class SqliteUsageOutbox : IUsageOutbox, IAsyncDisposable
         }
     }
 
-    private async Task WriteLoopAsync()
+    /// <summary>
+    /// Queues an operation and, when no commit is in progress, commits the queue on this thread. The caller that
+    /// commits also commits for those who queued meanwhile; they find a commit in progress and wait for their task.
+    /// </summary>
+    private Task Submit(Operation operation)
     {
-        var reader = _queue.Reader;
-        var batch = new List<Operation>(_options.MaxWritesPerCommit);
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        if (!_initialized)
         {
-            batch.Clear();
-            while (batch.Count < _options.MaxWritesPerCommit && reader.TryRead(out var operation))
-            {
-                batch.Add(operation);
-            }
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            throw new InvalidOperationException("Call InitializeAsync before using the outbox.");
+        }
 
-            try
+        // Under the gate, so nothing is queued after DisposeAsync has taken its last look at the queue.
+        lock (_closeGate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _queue.Enqueue(operation);
+        }
+
+        if (Interlocked.CompareExchange(ref _committing, 1, 0) == 0)
+        {
+            CommitQueued();
+            Release();
+        }
+
+        return operation.Done.Task;
+    }
+
+    /// <summary>
+    /// Ends a commit turn. Work queued by a caller that saw this turn in progress is committed on the thread pool,
+    /// not by this caller: one caller's wait is never stretched by a stream of others' writes.
+    /// </summary>
+    private void Release()
+    {
+        Volatile.Write(ref _committing, 0);
+        if (!_queue.IsEmpty && !_disposed && Interlocked.CompareExchange(ref _committing, 1, 0) == 0)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static self => self.CommitOnPool(), this, preferLocal: false);
+        }
+    }
+
+    private void CommitOnPool()
+    {
+        CommitQueued();
+        Release();
+    }
+
+    /// <summary>Commits up to <see cref="SqliteOutboxOptions.MaxWritesPerCommit"/> queued operations in one transaction.</summary>
+    private void CommitQueued()
+    {
+        var batch = new List<Operation>(Math.Min(_queue.Count, _options.MaxWritesPerCommit));
+        while (batch.Count < _options.MaxWritesPerCommit && _queue.TryDequeue(out var operation))
+        {
+            batch.Add(operation);
+        }
+
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            Apply(batch);
+            foreach (var operation in batch)
             {
-                Apply(batch);
-                foreach (var operation in batch)
+                operation.Done.TrySetResult();
+            }
+        }
+#pragma warning disable CA1031 // one failing write must fail only its own caller: retry the others one by one
+        catch (Exception) when (batch.Count > 1)
+        {
+            foreach (var operation in batch)
+            {
+                try
                 {
+                    Apply([operation]);
                     operation.Done.TrySetResult();
                 }
-            }
-#pragma warning disable CA1031 // one failing write must fail only its own caller: retry the others one by one
-            catch (Exception) when (batch.Count > 1)
-            {
-                foreach (var operation in batch)
+                catch (Exception e)
                 {
-                    try
-                    {
-                        Apply([operation]);
-                        operation.Done.TrySetResult();
-                    }
-                    catch (Exception e)
-                    {
-                        operation.Done.TrySetException(Wrap(e));
-                    }
+                    operation.Done.TrySetException(Wrap(e));
                 }
             }
-            catch (Exception e)
-            {
-                batch[0].Done.TrySetException(Wrap(e));
-            }
-#pragma warning restore CA1031
         }
+        catch (Exception e)
+        {
+            batch[0].Done.TrySetException(Wrap(e));
+        }
+#pragma warning restore CA1031
     }
 
     private void Apply(List<Operation> batch)
     {
-        var connection = _connection!;
-        var writes = batch.Any(o => o.Kind is OperationKind.Upsert or OperationKind.Remove);
-        using var transaction = writes ? connection.BeginTransaction() : null;
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        // One statement commits by itself (autocommit); several need one transaction so they land together, with one
+        // flush. BEGIN and COMMIT are prepared once: a SqliteTransaction compiles them anew on every commit, which cost
+        // more than the writes themselves.
+        var statements = 0;
         foreach (var operation in batch)
         {
-            switch (operation.Kind)
+            statements += operation.Kind switch
             {
-                case OperationKind.Upsert:
-                    _upsert!.Transaction = transaction;
-                    foreach (var row in operation.Rows!)
-                    {
-                        _upsert.Parameters["$id"].Value = row.OperationId;
-                        _upsert.Parameters["$state"].Value = row.State;
-                        _upsert.Parameters["$payload"].Value = row.Payload;
-                        _upsert.Parameters["$created"].Value = row.CreatedAt;
-                        _upsert.Parameters["$updated"].Value = now;
-                        _upsert.ExecuteNonQuery();
-                    }
-
-                    break;
-                case OperationKind.Remove:
-                    _delete!.Transaction = transaction;
-                    foreach (var id in operation.Ids!)
-                    {
-                        _delete.Parameters["$id"].Value = id;
-                        _delete.ExecuteNonQuery();
-                    }
-
-                    break;
-                case OperationKind.Get:
-                    operation.Result = Read(connection, transaction, "SELECT operation_id, payload FROM outbox WHERE operation_id = $p", operation.Ids![0]);
-                    break;
-                case OperationKind.Load:
-                    operation.Result = Read(connection, transaction, "SELECT operation_id, payload FROM outbox WHERE state = $p ORDER BY created_at, rowid", operation.State!.Value);
-                    break;
-            }
+                OperationKind.Upsert => operation.Rows!.Length,
+                OperationKind.Insert => 1,
+                OperationKind.Remove => operation.Ids!.Length,
+                _ => 0,
+            };
         }
 
-        transaction?.Commit();
+        var inTransaction = statements > 1;
+        if (inTransaction)
+        {
+            _begin!.ExecuteNonQuery();
+        }
+
+        try
+        {
+            var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            foreach (var operation in batch)
+            {
+                Apply(operation, now);
+            }
+
+            if (inTransaction)
+            {
+                _commit!.ExecuteNonQuery();
+            }
+        }
+        catch when (inTransaction && raw.sqlite3_get_autocommit(_connection!.Handle) == 0)
+        {
+            // Undo the part of the batch that ran, so the callers can be retried one by one on a clean slate.
+            _rollback!.ExecuteNonQuery();
+            throw;
+        }
     }
 
-    private static List<OutboxEntry> Read(SqliteConnection connection, SqliteTransaction? transaction, string sql, object parameter)
+    private void Apply(Operation operation, long now)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
+        switch (operation.Kind)
+        {
+            case OperationKind.Upsert:
+                foreach (var row in operation.Rows!)
+                {
+                    Write(_upsert!, row, now);
+                }
+
+                break;
+            case OperationKind.Insert:
+                operation.Inserted = Write(_insert!, operation.Rows![0], now) == 1;
+                break;
+            case OperationKind.Remove:
+                foreach (var id in operation.Ids!)
+                {
+                    _delete!.Parameters[0].Value = id;
+                    _delete.ExecuteNonQuery();
+                }
+
+                break;
+            case OperationKind.Get:
+                operation.Result = Read(_get!, operation.Ids![0]);
+                break;
+            case OperationKind.Load:
+                operation.Result = Read(_load!, operation.State!.Value);
+                break;
+        }
+    }
+
+    /// <summary>Runs an insert command for one row; returns the rows changed.</summary>
+    private static int Write(SqliteCommand command, Row row, long now)
+    {
+        var parameters = command.Parameters;
+        parameters[0].Value = row.OperationId;
+        parameters[1].Value = row.State;
+        parameters[2].Value = row.Payload;
+        parameters[3].Value = row.CreatedAt;
+        parameters[4].Value = now;
+        return command.ExecuteNonQuery();
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, string sql)
+    {
+        var command = connection.CreateCommand();
         command.CommandText = sql;
-        command.Parameters.AddWithValue("$p", parameter);
+        return command;
+    }
+
+    private static SqliteCommand WriteCommand(SqliteConnection connection, string sql)
+    {
+        var command = Command(connection, sql);
+        command.Parameters.Add("$id", SqliteType.Text);
+        command.Parameters.Add("$state", SqliteType.Integer);
+        command.Parameters.Add("$payload", SqliteType.Blob);
+        command.Parameters.Add("$created", SqliteType.Integer);
+        command.Parameters.Add("$updated", SqliteType.Integer);
+        return command;
+    }
+
+    private static List<OutboxEntry> Read(SqliteCommand command, object parameter)
+    {
+        command.Parameters[0].Value = parameter;
         using var reader = command.ExecuteReader();
         var result = new List<OutboxEntry>();
         while (reader.Read())
@@ -368,7 +526,8 @@ public sealed class SqliteUsageOutbox : IUsageOutbox, IAsyncDisposable
             var id = reader.GetString(0);
             try
             {
-                result.Add(OutboxEntry.FromJson(reader.GetString(1)));
+                // Rows are TEXT; reading their bytes skips a UTF-16 copy of every payload (recovery reads many).
+                result.Add(OutboxEntry.FromJson(reader.GetFieldValue<byte[]>(1)));
             }
             catch (JsonException e)
             {
@@ -377,17 +536,6 @@ public sealed class SqliteUsageOutbox : IUsageOutbox, IAsyncDisposable
         }
 
         return result;
-    }
-
-    private Task Submit(Operation operation)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (!_initialized)
-        {
-            throw new InvalidOperationException("Call InitializeAsync before using the outbox.");
-        }
-
-        return _queue.Writer.TryWrite(operation) ? operation.Done.Task : throw new ObjectDisposedException(nameof(SqliteUsageOutbox));
     }
 
     private Exception Wrap(Exception e) =>
@@ -411,12 +559,16 @@ public sealed class SqliteUsageOutbox : IUsageOutbox, IAsyncDisposable
     private enum OperationKind
     {
         Upsert,
+        Insert,
         Remove,
         Get,
         Load,
     }
 
-    private sealed record Row(string OperationId, int State, string Payload, long CreatedAt);
+    private sealed record Row(string OperationId, int State, byte[] Payload, long CreatedAt)
+    {
+        public static Row From(OutboxEntry entry) => new(entry.OperationId, (int)entry.State, entry.ToJsonUtf8(), entry.CreatedAt.ToUnixTimeMilliseconds());
+    }
 
     private sealed class Operation(OperationKind kind, Row[]? rows, string[]? ids, int? state)
     {
@@ -429,6 +581,8 @@ public sealed class SqliteUsageOutbox : IUsageOutbox, IAsyncDisposable
         public int? State { get; } = state;
 
         public List<OutboxEntry>? Result { get; set; }
+
+        public bool Inserted { get; set; }
 
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

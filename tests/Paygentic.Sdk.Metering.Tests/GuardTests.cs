@@ -200,6 +200,26 @@ public sealed class GuardTests
     }
 
     [Fact]
+    public async Task Concurrent_authorizations_of_one_operation_id_let_exactly_one_through()
+    {
+        await using var guard = NewGuard(o => o.ReservationPoolSize = 20);
+        await guard.StartAsync(default);
+        using var go = new ManualResetEventSlim();
+        var attempts = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            go.Wait();
+            return await guard.AuthorizeAsync(Op("op-same"));
+        })).ToArray();
+        go.Set();
+        await Task.WhenAll(attempts).ContinueWith(_ => { }, TaskScheduler.Default).WaitAsync(Bound);
+
+        var winners = attempts.Where(a => a.IsCompletedSuccessfully).Select(a => a.Result).ToList();
+        winners.Should().ContainSingle();
+        attempts.Where(a => a.IsFaulted).Should().HaveCount(7).And.OnlyContain(a => a.Exception!.InnerException is InvalidOperationException);
+        (await _outbox.GetAsync("op-same", default))!.Ticket.AuthorizationId.Should().Be(winners[0].AuthorizationId);
+    }
+
+    [Fact]
     public async Task A_permanent_rejection_is_dead_lettered_visibly_and_can_be_requeued_or_discarded()
     {
         _fake.OnUsage = _ => throw FakePaygentic.ApiError(HttpStatusCode.BadRequest, "BILLABLE_METRIC_NOT_FOUND");

@@ -72,6 +72,132 @@ public sealed class SqliteOutboxTests : IDisposable
     }
 
     [Fact]
+    public async Task A_write_the_database_refuses_fails_only_its_own_caller_and_its_neighbours_land()
+    {
+        var path = _dir.File("refused.db");
+        await using var outbox = new SqliteUsageOutbox(path);
+        await outbox.InitializeAsync(default);
+        using var go = new ManualResetEventSlim();
+
+        // A null operation id breaks the table's NOT NULL rule inside SQLite, in whatever commit it shares with others.
+        var writes = Enumerable.Range(0, 300).Select(i => Task.Run(async () =>
+        {
+            go.Wait();
+            var entry = GuardTests.PendingEntry("op-" + i, Start);
+            await outbox.UpsertAsync([i % 50 == 7 ? entry with { OperationId = null! } : entry], default);
+        })).ToArray();
+        go.Set();
+        await Task.WhenAll(writes).ContinueWith(_ => { }, TaskScheduler.Default).WaitAsync(TimeSpan.FromSeconds(30));
+
+        writes.Where((_, i) => i % 50 == 7).Should().OnlyContain(w => w.IsFaulted && w.Exception!.InnerException is UsageOutboxException);
+        writes.Where((_, i) => i % 50 != 7).Should().OnlyContain(w => w.IsCompletedSuccessfully);
+        (await outbox.LoadAsync(OutboxEntryState.Pending, default)).Should().HaveCount(294);
+    }
+
+    [Fact]
+    public async Task An_upsert_of_several_entries_lands_whole_or_not_at_all()
+    {
+        var path = _dir.File("atomic.db");
+        await using var outbox = new SqliteUsageOutbox(path);
+        await outbox.InitializeAsync(default);
+        var bad = GuardTests.PendingEntry("op-bad", Start) with { OperationId = null! };
+
+        var act = () => outbox.UpsertAsync([GuardTests.PendingEntry("op-1", Start), bad, GuardTests.PendingEntry("op-2", Start)], default);
+
+        await act.Should().ThrowAsync<UsageOutboxException>();
+        (await outbox.LoadAsync(OutboxEntryState.Pending, default)).Should().BeEmpty("the first row was rolled back with the failing one");
+        await outbox.UpsertAsync([GuardTests.PendingEntry("op-3", Start), GuardTests.PendingEntry("op-4", Start)], default);
+        (await outbox.LoadAsync(OutboxEntryState.Pending, default)).Select(e => e.OperationId).Should().Equal("op-3", "op-4");
+    }
+
+    [Fact]
+    public async Task Inserting_an_id_already_present_in_any_state_changes_nothing()
+    {
+        var path = _dir.File("insert.db");
+        var dead = GuardTests.PendingEntry("op-dead", Start) with { State = OutboxEntryState.DeadLettered, DeadLetterReason = DeadLetterReason.Rejected };
+        await using (var outbox = new SqliteUsageOutbox(path))
+        {
+            await outbox.InitializeAsync(default);
+            (await outbox.TryAddAsync(Authorized("op-open"), default)).Should().BeTrue();
+            await outbox.UpsertAsync([GuardTests.PendingEntry("op-pending", Start), dead], default);
+
+            foreach (var id in new[] { "op-open", "op-pending", "op-dead" })
+            {
+                var before = (await outbox.GetAsync(id, default))!.ToJson();
+                (await outbox.TryAddAsync(Authorized(id) with { CreatedAt = Start.AddDays(1) }, default)).Should().BeFalse(id + " is present");
+                (await outbox.GetAsync(id, default))!.ToJson().Should().Be(before, "a refused insert leaves the row as it was");
+            }
+        }
+
+        await using var reopened = new SqliteUsageOutbox(path);
+        await reopened.InitializeAsync(default);
+        (await reopened.LoadAsync(OutboxEntryState.Authorized, default)).Select(e => e.OperationId).Should().Equal("op-open");
+        (await reopened.LoadAsync(OutboxEntryState.DeadLettered, default)).Single().CreatedAt.Should().Be(Start);
+    }
+
+    [Fact]
+    public async Task Payloads_are_stored_as_text_and_rows_written_as_text_earlier_still_load()
+    {
+        var path = _dir.File("text.db");
+        await using (var outbox = new SqliteUsageOutbox(path))
+        {
+            await outbox.InitializeAsync(default);
+            await outbox.UpsertAsync([GuardTests.PendingEntry("op-new", Start)], default);
+        }
+
+        using (var raw = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            raw.Open();
+            using var command = raw.CreateCommand();
+            command.CommandText = "SELECT typeof(payload), payload FROM outbox WHERE operation_id = 'op-new'";
+            using (var reader = command.ExecuteReader())
+            {
+                reader.Read().Should().BeTrue();
+                reader.GetString(0).Should().Be("text", "the file stays readable as JSON text with any SQLite tool");
+                reader.GetString(1).Should().Contain("\"idempotencyKey\":\"op-new:usage\"");
+            }
+
+            // A row as the earlier build wrote it: the JSON bound as a .NET string.
+            command.CommandText = "INSERT INTO outbox (operation_id, state, payload, created_at, updated_at) VALUES ('op-old', 1, $p, 0, 0)";
+            command.Parameters.AddWithValue("$p", GuardTests.PendingEntry("op-old", Start.AddSeconds(1)).ToJson());
+            command.ExecuteNonQuery();
+        }
+
+        await using var reopened = new SqliteUsageOutbox(path);
+        await reopened.InitializeAsync(default);
+        var pending = await reopened.LoadAsync(OutboxEntryState.Pending, default);
+        pending.Select(p => p.OperationId).Should().BeEquivalentTo(["op-new", "op-old"]);
+        pending.Single(p => p.OperationId == "op-old").Report!.IdempotencyKey.Should().Be("op-old:usage");
+    }
+
+    [Fact]
+    public async Task Disposing_while_writers_arrive_completes_or_refuses_each_write_and_keeps_every_completed_one()
+    {
+        var path = _dir.File("closing.db");
+        var outbox = new SqliteUsageOutbox(path);
+        await outbox.InitializeAsync(default);
+        using var go = new ManualResetEventSlim();
+        var writers = Enumerable.Range(0, 400).Select(i => Task.Run(async () =>
+        {
+            go.Wait();
+            await outbox.UpsertAsync([GuardTests.PendingEntry("op-" + i, Start)], default);
+            return "op-" + i;
+        })).ToArray();
+        go.Set();
+        await Task.Delay(1);
+        await outbox.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+
+        var all = Task.WhenAll(writers);
+        await all.ContinueWith(_ => { }, TaskScheduler.Default).WaitAsync(TimeSpan.FromSeconds(30)); // none may hang
+        writers.Where(w => w.IsFaulted && w.Exception!.InnerException is not ObjectDisposedException).Should().BeEmpty("a write either lands or is refused as disposed");
+        var completed = writers.Where(w => w.IsCompletedSuccessfully).Select(w => w.Result).ToList();
+
+        await using var reopened = new SqliteUsageOutbox(path);
+        await reopened.InitializeAsync(default);
+        (await reopened.LoadAsync(OutboxEntryState.Pending, default)).Select(e => e.OperationId).Should().BeEquivalentTo(completed);
+    }
+
+    [Fact]
     public async Task A_corrupt_file_fails_start_up_with_a_clear_error_and_is_not_touched()
     {
         var path = _dir.File("corrupt.db");

@@ -116,10 +116,9 @@ public sealed class MeteringGuard : IMeteringGuard, IHostedService, IAsyncDispos
         if (operation.OperationId is not null
             && await _outbox.GetAsync(operationId, cancellationToken).ConfigureAwait(false) is { } existing)
         {
-            // Authorizing again would overwrite that record: an open ticket, an undelivered report or a dead letter
-            // would silently disappear. An operation id names one unit of work.
-            throw new InvalidOperationException(
-                $"Operation '{operationId}' is already in the outbox ({existing.State}); give each unit of work its own operation id.");
+            // Refused before anything is reserved. The insert-if-absent after authorization is the authority (two
+            // concurrent authorizations of one id can both pass this look); this look only spares the reservation.
+            throw AlreadyInOutbox(operationId, existing.State.ToString());
         }
 
         using var activity = MeteringMetrics.Start(MeteringMetrics.AuthorizeActivity);
@@ -141,14 +140,23 @@ public sealed class MeteringGuard : IMeteringGuard, IHostedService, IAsyncDispos
 
         ticket = ticket with { AuthorizedAt = _time.GetUtcNow() };
         activity?.SetTag("paygentic.authorization_id", ticket.AuthorizationId);
+        bool added;
         try
         {
-            await _outbox.UpsertAsync([new OutboxEntry { OperationId = operationId, State = OutboxEntryState.Authorized, Ticket = ticket, CreatedAt = ticket.AuthorizedAt }], CancellationToken.None).ConfigureAwait(false);
+            // Insert-if-absent: authorizing an id again would overwrite its record (an open ticket, an undelivered
+            // report or a dead letter would silently disappear). An operation id names one unit of work.
+            added = await _outbox.TryAddAsync(new OutboxEntry { OperationId = operationId, State = OutboxEntryState.Authorized, Ticket = ticket, CreatedAt = ticket.AuthorizedAt }, CancellationToken.None).ConfigureAwait(false);
         }
         catch
         {
             _strategy.Release(ticket);
             throw;
+        }
+
+        if (!added)
+        {
+            _strategy.Release(ticket);
+            throw AlreadyInOutbox(operationId, "authorized concurrently");
         }
 
         _metrics.Authorized.Add(1);
@@ -343,6 +351,9 @@ public sealed class MeteringGuard : IMeteringGuard, IHostedService, IAsyncDispos
             MeteringLog.CancelFailed(_logger, ticket.OperationId, e.GetType().Name);
         }
     }
+
+    private static InvalidOperationException AlreadyInOutbox(string operationId, string state) =>
+        new($"Operation '{operationId}' is already in the outbox ({state}); give each unit of work its own operation id.");
 
     private static Dictionary<string, long> Overlay(IReadOnlyDictionary<string, long> estimate, IReadOnlyDictionary<string, long> actual)
     {

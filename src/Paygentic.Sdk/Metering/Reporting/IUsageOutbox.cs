@@ -20,6 +20,16 @@ public interface IUsageOutbox
     /// <param name="cancellationToken">Cancels the call.</param>
     Task UpsertAsync(IReadOnlyList<OutboxEntry> entries, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Inserts an entry unless one with its operation id is already stored (in any state), atomically and durably.
+    /// The guard records a new ticket this way, so reusing an operation id can never overwrite an open ticket, an
+    /// undelivered report or a dead letter, and the check costs no separate read.
+    /// </summary>
+    /// <param name="entry">The entry.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns><see langword="true"/> when inserted; <see langword="false"/> (nothing changed) when the id was present.</returns>
+    Task<bool> TryAddAsync(OutboxEntry entry, CancellationToken cancellationToken);
+
     /// <summary>Removes entries by operation id (missing ids are ignored), atomically and durably.</summary>
     /// <param name="operationIds">The ids.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

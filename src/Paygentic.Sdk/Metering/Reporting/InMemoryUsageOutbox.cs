@@ -42,6 +42,16 @@ public sealed class InMemoryUsageOutbox : IUsageOutbox
     }
 
     /// <inheritdoc />
+    public Task<bool> TryAddAsync(OutboxEntry entry, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        lock (_gate)
+        {
+            return Task.FromResult(_entries.TryAdd(entry.OperationId, (++_sequence, entry)));
+        }
+    }
+
+    /// <inheritdoc />
     public Task RemoveAsync(IReadOnlyList<string> operationIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(operationIds);

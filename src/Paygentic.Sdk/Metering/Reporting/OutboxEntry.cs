@@ -104,6 +104,16 @@ public sealed record OutboxEntry
     /// <summary>The entry as JSON (source-generated, AOT-safe).</summary>
     public string ToJson() => JsonSerializer.Serialize(this, MeteringJsonContext.Default.OutboxEntry);
 
+    /// <summary>The entry as UTF-8 JSON: what a store keeps, without the UTF-16 string and its re-encoding.</summary>
+    public byte[] ToJsonUtf8() => JsonSerializer.SerializeToUtf8Bytes(this, MeteringJsonContext.Default.OutboxEntry);
+
+    /// <summary>Reads an entry written by <see cref="ToJsonUtf8"/> (or <see cref="ToJson"/>, as UTF-8).</summary>
+    /// <param name="utf8Json">The JSON bytes.</param>
+    /// <exception cref="JsonException">The bytes are not an outbox entry.</exception>
+    public static OutboxEntry FromJson(ReadOnlySpan<byte> utf8Json) =>
+        JsonSerializer.Deserialize(utf8Json, MeteringJsonContext.Default.OutboxEntry)
+            ?? throw new JsonException("The JSON is null, not an outbox entry.");
+
     /// <summary>Reads an entry written by <see cref="ToJson"/>.</summary>
     /// <param name="json">The JSON text.</param>
     /// <exception cref="JsonException">The text is not an outbox entry.</exception>
