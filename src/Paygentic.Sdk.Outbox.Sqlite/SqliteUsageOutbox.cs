@@ -344,7 +344,7 @@ public sealed class SqliteUsageOutbox : IUsageOutbox, IAsyncDisposable
             Release();
         }
 
-        return operation.Done.Task;
+        return operation.Task;
     }
 
     /// <summary>
@@ -385,7 +385,7 @@ public sealed class SqliteUsageOutbox : IUsageOutbox, IAsyncDisposable
             Apply(batch);
             foreach (var operation in batch)
             {
-                operation.Done.TrySetResult();
+                operation.Complete(null);
             }
         }
 #pragma warning disable CA1031 // one failing write must fail only its own caller: retry the others one by one
@@ -396,24 +396,24 @@ public sealed class SqliteUsageOutbox : IUsageOutbox, IAsyncDisposable
                 try
                 {
                     Apply([operation]);
-                    operation.Done.TrySetResult();
+                    operation.Complete(null);
                 }
                 catch (Exception e)
                 {
-                    operation.Done.TrySetException(Wrap(e));
+                    operation.Complete(Wrap(e));
                 }
             }
         }
         catch (Exception e)
         {
-            batch[0].Done.TrySetException(Wrap(e));
+            batch[0].Complete(Wrap(e));
         }
 #pragma warning restore CA1031
     }
 
     private void Apply(List<Operation> batch)
     {
-        // One statement commits by itself (autocommit); several need one transaction so they land together, with one
+        // A lone statement commits by itself (autocommit); several need one transaction so they land together, with one
         // flush. BEGIN and COMMIT are prepared once: a SqliteTransaction compiles them anew on every commit, which cost
         // more than the writes themselves.
         var statements = 0;
@@ -428,7 +428,10 @@ public sealed class SqliteUsageOutbox : IUsageOutbox, IAsyncDisposable
             };
         }
 
-        var inTransaction = statements > 1;
+        // With other operations in the batch, even one write needs the transaction: if a later operation fails, the
+        // batch is rolled back and retried one by one, and a write committed on its own would then run twice (an
+        // insert-if-absent would answer "present" about its own row).
+        var inTransaction = statements > 1 || (statements == 1 && batch.Count > 1);
         if (inTransaction)
         {
             _begin!.ExecuteNonQuery();
@@ -584,6 +587,65 @@ public sealed class SqliteUsageOutbox : IUsageOutbox, IAsyncDisposable
 
         public bool Inserted { get; set; }
 
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private const int Pending = 0;
+        private const int Succeeded = 1;
+        private const int Failed = 2;
+        private int _outcome;
+        private Exception? _error;
+        private TaskCompletionSource? _waiter;
+
+        /// <summary>
+        /// The operation's outcome. Made when asked for: the caller that commits its own operation gets a completed task
+        /// and no completion source is allocated; a caller whose operation another thread commits gets one.
+        /// </summary>
+        public Task Task
+        {
+            get
+            {
+                if (Volatile.Read(ref _outcome) != Pending)
+                {
+                    return Finished();
+                }
+
+                var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                waiter = Interlocked.CompareExchange(ref _waiter, waiter, null) ?? waiter;
+
+                // Completed between the first look and publishing the waiter: Complete may not have seen it.
+                if (Volatile.Read(ref _outcome) != Pending)
+                {
+                    Signal(waiter);
+                }
+
+                return waiter.Task;
+            }
+        }
+
+        public void Complete(Exception? error)
+        {
+            _error = error;
+            if (Interlocked.CompareExchange(ref _outcome, error is null ? Succeeded : Failed, Pending) != Pending)
+            {
+                return;
+            }
+
+            if (Volatile.Read(ref _waiter) is { } waiter)
+            {
+                Signal(waiter);
+            }
+        }
+
+        private Task Finished() => _outcome == Succeeded ? Task.CompletedTask : Task.FromException(_error!);
+
+        private void Signal(TaskCompletionSource waiter)
+        {
+            if (_outcome == Succeeded)
+            {
+                waiter.TrySetResult();
+            }
+            else
+            {
+                waiter.TrySetException(_error!);
+            }
+        }
     }
 }

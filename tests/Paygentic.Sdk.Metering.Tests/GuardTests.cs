@@ -200,6 +200,35 @@ public sealed class GuardTests
     }
 
     [Fact]
+    public async Task A_report_keeps_the_quantities_it_was_completed_with_when_the_caller_reuses_its_dictionaries()
+    {
+        var calls = 0;
+        _fake.OnUsage = r => Interlocked.Increment(ref calls) == 1
+            ? throw new PaygenticTransportException("connection reset")
+            : Task.FromResult(new UsageEvent { Id = "usg_1" });
+        await using var guard = NewGuard();
+        var estimate = new Dictionary<string, long> { ["bm_basicsub"] = 1, ["bm_exectime"] = 100 };
+        var metadata = new Dictionary<string, string> { ["language"] = "python" };
+
+        var result = await guard.RunAsync(Op() with { EstimatedQuantities = estimate, Metadata = metadata }, (_, _) => Task.FromResult(0)).WaitAsync(Bound);
+        result.ReportState.Should().Be(ReportState.Queued);
+
+        // The caller fills the same dictionaries for its next operation while the report waits for its retry.
+        estimate["bm_exectime"] = 999;
+        metadata["language"] = "rust";
+        for (var i = 0; i < 200 && guard.Reports.PendingCount > 0; i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(10);
+        }
+
+        var sent = _fake.UsageSent.Last();
+        sent.Properties.Single(p => p.BillableMetricId == "bm_exectime").Quantity.Should().Be(100);
+        sent.Metadata!["language"].Should().Be("python");
+        result.Quantities["bm_exectime"].Should().Be(100);
+    }
+
+    [Fact]
     public async Task Concurrent_authorizations_of_one_operation_id_let_exactly_one_through()
     {
         await using var guard = NewGuard(o => o.ReservationPoolSize = 20);

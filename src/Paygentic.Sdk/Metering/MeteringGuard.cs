@@ -78,10 +78,10 @@ public sealed class MeteringGuard : IMeteringGuard, IHostedService, IAsyncDispos
             var error = e.GetType().Name;
             MeteringLog.WorkFailed(_logger, ticket.OperationId, error, _options.FailurePolicy);
             activity?.SetStatus(ActivityStatusCode.Error, error);
-            var recorded = scope.RecordedQuantities;
-            if (_options.FailurePolicy == FailurePolicy.ChargeRecordedUsage && recorded.Count > 0)
+            var recorded = scope.SnapshotQuantities();
+            if (_options.FailurePolicy == FailurePolicy.ChargeRecordedUsage && recorded is not null)
             {
-                var metadata = Merge(ticket.Metadata, scope.Metadata);
+                var metadata = MergeCopy(ticket.Metadata, scope.SnapshotMetadata());
                 metadata["paygentic.work"] = "failed";
                 await CompleteCoreAsync(ticket, recorded, metadata, wait: false, CancellationToken.None).ConfigureAwait(false);
             }
@@ -94,8 +94,8 @@ public sealed class MeteringGuard : IMeteringGuard, IHostedService, IAsyncDispos
         }
 
         _metrics.Executed.Add(1, new KeyValuePair<string, object?>("outcome", "success"));
-        var quantities = Overlay(ticket.Estimate, scope.RecordedQuantities);
-        var receipt = await CompleteCoreAsync(ticket, quantities, Merge(ticket.Metadata, scope.Metadata), _options.WaitForDelivery, cancellationToken).ConfigureAwait(false);
+        var quantities = Overlay(ticket.Estimate, scope.SnapshotQuantities());
+        var receipt = await CompleteCoreAsync(ticket, quantities, Merge(ticket.Metadata, scope.SnapshotMetadata()), _options.WaitForDelivery, cancellationToken).ConfigureAwait(false);
         activity?.SetTag("paygentic.report_state", receipt.State.ToString());
         return new MeteredResult<T>(value, receipt);
     }
@@ -258,7 +258,7 @@ public sealed class MeteringGuard : IMeteringGuard, IHostedService, IAsyncDispos
         {
             case RecoveryAction.Report:
                 var quantities = decision.Quantities is null ? ticket.Estimate : Overlay(ticket.Estimate, decision.Quantities);
-                var metadata = Merge(ticket.Metadata, null);
+                var metadata = MergeCopy(ticket.Metadata, null);
                 metadata["paygentic.recovered"] = "true";
                 await CompleteCoreAsync(ticket, quantities, metadata, wait: false, CancellationToken.None).ConfigureAwait(false);
                 break;
@@ -355,8 +355,17 @@ public sealed class MeteringGuard : IMeteringGuard, IHostedService, IAsyncDispos
     private static InvalidOperationException AlreadyInOutbox(string operationId, string state) =>
         new($"Operation '{operationId}' is already in the outbox ({state}); give each unit of work its own operation id.");
 
-    private static Dictionary<string, long> Overlay(IReadOnlyDictionary<string, long> estimate, IReadOnlyDictionary<string, long> actual)
+    /// <summary>
+    /// The estimate with the actual quantities laid over it. Read only: the strategy copies what it keeps in the report,
+    /// so with nothing recorded the estimate itself is passed on.
+    /// </summary>
+    private static IReadOnlyDictionary<string, long> Overlay(IReadOnlyDictionary<string, long> estimate, IReadOnlyDictionary<string, long>? actual)
     {
+        if (actual is null or { Count: 0 })
+        {
+            return estimate;
+        }
+
         var result = new Dictionary<string, long>(estimate, StringComparer.Ordinal);
         foreach (var (metric, quantity) in actual)
         {
@@ -366,7 +375,18 @@ public sealed class MeteringGuard : IMeteringGuard, IHostedService, IAsyncDispos
         return result;
     }
 
-    private static Dictionary<string, string> Merge(IReadOnlyDictionary<string, string>? first, IReadOnlyDictionary<string, string>? second)
+    /// <summary>Both sets of metadata, the second winning; read only (null or either input when only one has entries).</summary>
+    private static IReadOnlyDictionary<string, string>? Merge(IReadOnlyDictionary<string, string>? first, IReadOnlyDictionary<string, string>? second)
+    {
+        if (second is null or { Count: 0 })
+        {
+            return first;
+        }
+
+        return first is null or { Count: 0 } ? second : MergeCopy(first, second);
+    }
+
+    private static Dictionary<string, string> MergeCopy(IReadOnlyDictionary<string, string>? first, IReadOnlyDictionary<string, string>? second)
     {
         var result = first is null ? new Dictionary<string, string>(StringComparer.Ordinal) : new Dictionary<string, string>(first, StringComparer.Ordinal);
         if (second is not null)

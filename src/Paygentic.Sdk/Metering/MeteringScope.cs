@@ -1,3 +1,5 @@
+using System.Collections.ObjectModel;
+
 namespace Paygentic.Sdk.Metering;
 
 /// <summary>
@@ -8,8 +10,10 @@ namespace Paygentic.Sdk.Metering;
 public sealed class MeteringScope
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, long> _quantities = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _metadata = new(StringComparer.Ordinal);
+
+    // Created on first use: most operations record one quantity or none, and a scope lives for one operation.
+    private Dictionary<string, long>? _quantities;
+    private Dictionary<string, string>? _metadata;
 
     /// <summary>Creates a scope for a ticket (the guard does this; public for tests of your own work delegates).</summary>
     /// <param name="ticket">The authorization the work runs under.</param>
@@ -32,7 +36,7 @@ public sealed class MeteringScope
         Validate(metric, quantity);
         lock (_gate)
         {
-            _quantities[metric] = quantity;
+            (_quantities ??= new(StringComparer.Ordinal))[metric] = quantity;
         }
     }
 
@@ -44,6 +48,7 @@ public sealed class MeteringScope
         Validate(metric, quantity);
         lock (_gate)
         {
+            _quantities ??= new(StringComparer.Ordinal);
             _quantities[metric] = checked(_quantities.GetValueOrDefault(metric) + quantity);
         }
     }
@@ -57,7 +62,7 @@ public sealed class MeteringScope
         ArgumentNullException.ThrowIfNull(value);
         lock (_gate)
         {
-            _metadata[key] = value;
+            (_metadata ??= new(StringComparer.Ordinal))[key] = value;
         }
     }
 
@@ -66,10 +71,7 @@ public sealed class MeteringScope
     {
         get
         {
-            lock (_gate)
-            {
-                return new Dictionary<string, long>(_quantities, StringComparer.Ordinal);
-            }
+            return (IReadOnlyDictionary<string, long>?)SnapshotQuantities() ?? ReadOnlyDictionary<string, long>.Empty;
         }
     }
 
@@ -78,10 +80,25 @@ public sealed class MeteringScope
     {
         get
         {
-            lock (_gate)
-            {
-                return new Dictionary<string, string>(_metadata, StringComparer.Ordinal);
-            }
+            return (IReadOnlyDictionary<string, string>?)SnapshotMetadata() ?? ReadOnlyDictionary<string, string>.Empty;
+        }
+    }
+
+    /// <summary>A copy of the recorded quantities, or null when none were recorded (no copy to make).</summary>
+    internal Dictionary<string, long>? SnapshotQuantities()
+    {
+        lock (_gate)
+        {
+            return _quantities is { Count: > 0 } quantities ? new Dictionary<string, long>(quantities, StringComparer.Ordinal) : null;
+        }
+    }
+
+    /// <summary>A copy of the metadata, or null when none was set.</summary>
+    internal Dictionary<string, string>? SnapshotMetadata()
+    {
+        lock (_gate)
+        {
+            return _metadata is { Count: > 0 } metadata ? new Dictionary<string, string>(metadata, StringComparer.Ordinal) : null;
         }
     }
 

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Paygentic.Sdk.Entitlements;
 using Paygentic.Sdk.Metering.Reporting;
@@ -20,7 +18,7 @@ internal sealed class LegacyReservationStrategy(
     MeteringMetrics metrics,
     ILogger logger) : IAuthorizationStrategy
 {
-    private readonly ConcurrentDictionary<string, Pool> _pools = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<PoolKey, Pool> _pools = new();
 
     public void Validate(MeteredOperation operation)
     {
@@ -50,7 +48,13 @@ internal sealed class LegacyReservationStrategy(
             return Ticket(operation, operationId, issuerId, single, pooled: false);
         }
 
-        var pool = _pools.GetOrAdd(PoolKey(operation, estimate), static _ => new Pool());
+        var key = new PoolKey(operation.CustomerId, operation.MerchantId, estimate);
+        if (!_pools.TryGetValue(key, out var pool))
+        {
+            // The stored key owns a copy of the estimate: the caller's dictionary may change after this call.
+            pool = _pools.GetOrAdd(key with { Estimate = new Dictionary<string, long>(estimate, StringComparer.Ordinal) }, static _ => new Pool());
+        }
+
         if (pool.TryTake(time.GetUtcNow(), options.ReservationRefreshMargin) is { } hit)
         {
             metrics.PoolHits.Add(1);
@@ -107,8 +111,17 @@ internal sealed class LegacyReservationStrategy(
 
     public PendingReport? BuildReport(MeteringTicket ticket, IReadOnlyDictionary<string, long> quantities, IReadOnlyDictionary<string, string>? metadata, DateTimeOffset now)
     {
-        // The API takes whole quantities ≥ 1: a metric used 0 times is simply not reported.
-        var charged = quantities.Where(q => q.Value >= 1).ToDictionary(q => q.Key, q => q.Value, StringComparer.Ordinal);
+        // The API takes whole quantities ≥ 1: a metric used 0 times is simply not reported. The report keeps its own
+        // copies: the inputs may be the caller's dictionaries, and the report is sent later.
+        var charged = new Dictionary<string, long>(quantities.Count, StringComparer.Ordinal);
+        foreach (var (metric, quantity) in quantities)
+        {
+            if (quantity >= 1)
+            {
+                charged[metric] = quantity;
+            }
+        }
+
         if (charged.Count == 0)
         {
             return null;
@@ -123,7 +136,7 @@ internal sealed class LegacyReservationStrategy(
             Timestamp = now,
             Quantities = charged,
             EntitlementId = ticket.AuthorizationId,
-            Metadata = metadata is { Count: > 0 } ? metadata : null,
+            Metadata = metadata is { Count: > 0 } ? new Dictionary<string, string>(metadata, StringComparer.Ordinal) : null,
         };
     }
 
@@ -169,15 +182,45 @@ internal sealed class LegacyReservationStrategy(
         IssuerId = issuerId,
     };
 
-    private static string PoolKey(MeteredOperation operation, IReadOnlyDictionary<string, long> estimate)
+    /// <summary>
+    /// Which pool serves an operation: one per customer, merchant and estimate (a reservation is sized for its
+    /// estimate). Compared by content, in any order, without building a string for every operation.
+    /// </summary>
+#pragma warning disable CA1859 // a look-up key holds the caller's estimate, whatever dictionary type it is
+    private readonly record struct PoolKey(string CustomerId, string? MerchantId, IReadOnlyDictionary<string, long> Estimate)
+#pragma warning restore CA1859
     {
-        var key = new StringBuilder(operation.CustomerId).Append('|').Append(operation.MerchantId);
-        foreach (var (metric, quantity) in estimate.OrderBy(e => e.Key, StringComparer.Ordinal))
+        public bool Equals(PoolKey other)
         {
-            key.Append('|').Append(metric).Append('=').Append(quantity.ToString(CultureInfo.InvariantCulture));
+            if (!string.Equals(CustomerId, other.CustomerId, StringComparison.Ordinal)
+                || !string.Equals(MerchantId, other.MerchantId, StringComparison.Ordinal)
+                || Estimate.Count != other.Estimate.Count)
+            {
+                return false;
+            }
+
+            foreach (var (metric, quantity) in Estimate)
+            {
+                if (!other.Estimate.TryGetValue(metric, out var otherQuantity) || otherQuantity != quantity)
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
-        return key.ToString();
+        public override int GetHashCode()
+        {
+            // Order-independent: the sum of the entries' hashes.
+            var entries = 0;
+            foreach (var (metric, quantity) in Estimate)
+            {
+                entries += HashCode.Combine(StringComparer.Ordinal.GetHashCode(metric), quantity);
+            }
+
+            return HashCode.Combine(StringComparer.Ordinal.GetHashCode(CustomerId), MerchantId is null ? 0 : StringComparer.Ordinal.GetHashCode(MerchantId), entries);
+        }
     }
 
     /// <summary>One customer's (and estimate's) current pooled reservation and how many of its uses are handed out.</summary>

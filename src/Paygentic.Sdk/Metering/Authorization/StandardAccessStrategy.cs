@@ -81,9 +81,10 @@ internal sealed class StandardAccessStrategy(
         CustomerId = ticket.CustomerId,
         MerchantId = ticket.MerchantId,
         Timestamp = now,
-        Quantities = quantities,
+        // Copies: the inputs may be the caller's dictionaries, and the report is sent later.
+        Quantities = new Dictionary<string, long>(quantities, StringComparer.Ordinal),
         EntitlementId = ticket.AuthorizationId,
-        Metadata = metadata is { Count: > 0 } ? metadata : null,
+        Metadata = metadata is { Count: > 0 } ? new Dictionary<string, string>(metadata, StringComparer.Ordinal) : null,
         EventType = options.EventType,
         EventSource = options.EventSource,
     };
