@@ -25,6 +25,7 @@ public class RetryTests
         h.Requests.Should().HaveCount(2);
         h.Requests[1].Body.Should().Be(h.Requests[0].Body);
         ((string)h.Requests[1].Json["idempotencyKey"]!).Should().Be("op-1:usage");
+        h.Requests.Should().AllSatisfy(r => r.UserAgent.Should().MatchRegex(@"^Paygentic\.Sdk\.DotNet/\d+\.\d+\.\d+$", "each attempt carries the SDK's product token once"));
     }
 
     [Theory]

@@ -8,17 +8,22 @@ namespace Paygentic.Sdk.Http;
 /// </summary>
 internal sealed class AuthenticationHandler(string apiKey) : DelegatingHandler
 {
-    private static readonly ProductInfoHeaderValue UserAgent =
-        new("Paygentic.Sdk.DotNet", typeof(AuthenticationHandler).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
+    private const string UserAgentHeader = "User-Agent";
+
+    private static readonly string UserAgent =
+        "Paygentic.Sdk.DotNet/" + (typeof(AuthenticationHandler).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
 
     private readonly AuthenticationHeaderValue _authorization = new("Bearer", apiKey);
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         request.Headers.Authorization = _authorization;
-        if (!request.Headers.UserAgent.Contains(UserAgent))
+
+        // Added as a raw value, once per request (a retry reuses the request): parsing a typed product header on every
+        // attempt cost more than the rest of this handler. A caller's own User-Agent is kept.
+        if (!request.Headers.NonValidated.Contains(UserAgentHeader))
         {
-            request.Headers.UserAgent.Add(UserAgent);
+            request.Headers.TryAddWithoutValidation(UserAgentHeader, UserAgent);
         }
 
         return base.SendAsync(request, cancellationToken);

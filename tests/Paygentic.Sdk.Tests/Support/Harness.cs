@@ -112,7 +112,7 @@ internal sealed class Harness : IDisposable
             var body = request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             lock (requests)
             {
-                requests.Add(new RecordedRequest(request.Method, request.RequestUri!, body, request.Headers.Authorization?.ToString(), request.Content?.Headers.ContentType?.MediaType, owner.Time.GetUtcNow()));
+                requests.Add(new RecordedRequest(request.Method, request.RequestUri!, body, request.Headers.Authorization?.ToString(), request.Content?.Headers.ContentType?.MediaType, owner.Time.GetUtcNow(), request.Headers.NonValidated.TryGetValues("User-Agent", out var agents) ? agents.ToString() : null));
             }
 
             return owner.Script is { } script
@@ -123,7 +123,7 @@ internal sealed class Harness : IDisposable
 }
 
 /// <summary>What the client put on the wire.</summary>
-internal sealed record RecordedRequest(HttpMethod Method, Uri Uri, string? Body, string? Authorization, string? ContentType, DateTimeOffset At)
+internal sealed record RecordedRequest(HttpMethod Method, Uri Uri, string? Body, string? Authorization, string? ContentType, DateTimeOffset At, string? UserAgent)
 {
     public string PathAndQuery => Uri.PathAndQuery;
 
