@@ -159,9 +159,9 @@ internal sealed class UsageClient(IUsageApi api, ClientContext context) : IUsage
             throw new ArgumentException($"{Name(index)}.IdempotencyKey must not be blank when set.", Name(index));
         }
 
-        var merchant = string.IsNullOrWhiteSpace(report.MerchantId)
-            ? Guard.Merchant(report.MerchantId, context.MerchantId, $"{Name(index)}.MerchantId")
-            : report.MerchantId;
+        var merchant = !string.IsNullOrWhiteSpace(report.MerchantId) ? report.MerchantId
+            : !string.IsNullOrWhiteSpace(context.MerchantId) ? context.MerchantId
+            : Guard.Merchant(report.MerchantId, context.MerchantId, $"{Name(index)}.MerchantId");
         var prepared = ReferenceEquals(merchant, report.MerchantId) && report.Timestamp is not null
             ? report
             : report with { MerchantId = merchant, Timestamp = report.Timestamp ?? context.Time.GetUtcNow() };
