@@ -9,7 +9,8 @@ internal interface IUsageApi
     Task<HttpResponseMessage> CreateAsync([Body(buffered: true)] UsageReport report, CancellationToken cancellationToken);
 
     [Post("/v0/usage/batch")]
-    Task<HttpResponseMessage> CreateBatchAsync([Body(buffered: true)] UsageBatchBody body, CancellationToken cancellationToken);
+    // The body comes serialized (see UsageClient.CreateBatchAsync): Refit sends an HttpContent as it is.
+    Task<HttpResponseMessage> CreateBatchAsync([Body] HttpContent body, CancellationToken cancellationToken);
 
     [Get("/v0/usage/{id}")]
     Task<HttpResponseMessage> GetAsync(string id, CancellationToken cancellationToken);

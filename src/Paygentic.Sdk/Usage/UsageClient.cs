@@ -11,9 +11,12 @@ internal sealed class UsageClient(IUsageApi api, ClientContext context) : IUsage
     /// <summary>The API's batch limit.</summary>
     internal const int MaxBatchSize = 1000;
 
+    // About what one report takes in a batch body (a typical one is ~250 bytes): sizes the first buffer, no more.
+    private const int ReportSizeHint = 320;
+
     public async Task<UsageEvent> CreateAsync(UsageReport report, CancellationToken cancellationToken = default)
     {
-        var body = Prepare(report, "report");
+        var body = Prepare(report, -1);
         return (await context.Invoker.SendAsync(() => api.CreateAsync(body, cancellationToken), PaygenticJsonContext.Default.UsageEvent, cancellationToken).ConfigureAwait(false)).Value;
     }
 
@@ -37,7 +40,7 @@ internal sealed class UsageClient(IUsageApi api, ClientContext context) : IUsage
         var prepared = new UsageReport[reports.Count];
         for (var i = 0; i < reports.Count; i++)
         {
-            prepared[i] = Prepare(reports[i], $"reports[{i}]");
+            prepared[i] = Prepare(reports[i], i);
         }
 
         var successful = new List<UsageEvent>(prepared.Length);
@@ -47,7 +50,9 @@ internal sealed class UsageClient(IUsageApi api, ClientContext context) : IUsage
         for (var start = 0; start < prepared.Length; start += MaxBatchSize)
         {
             var chunk = new ArraySegment<UsageReport>(prepared, start, Math.Min(MaxBatchSize, prepared.Length - start));
-            var body = new UsageBatchBody(chunk);
+
+            // Serialized once into a pooled buffer and sent from there (retries included); returned when the call ends.
+            using var body = PooledJsonContent.Create(new UsageBatchBody(chunk), PaygenticJsonContext.Default.UsageBatchBody, chunk.Count * ReportSizeHint);
             List<UsageBatchResponseFailure>? failures;
             if (keepEvents)
             {
@@ -107,46 +112,65 @@ internal sealed class UsageClient(IUsageApi api, ClientContext context) : IUsage
         return (await context.Invoker.SendAsync(() => api.RefundAsync(usageEventId, body, cancellationToken), PaygenticJsonContext.Default.UsageEvent, cancellationToken).ConfigureAwait(false)).Value;
     }
 
-    /// <summary>Checks a report and fills merchant, timestamp and idempotency key once, before any attempt.</summary>
-    private UsageReport Prepare(UsageReport? report, string name)
+    /// <summary>
+    /// Checks a report and fills merchant, timestamp and idempotency key once, before any attempt. <paramref name="index"/>
+    /// is its position in a batch (-1 for a single report), used only to name a bad field: the names are built when a
+    /// check fails, not for every report, and a report that needs nothing filled is used as it is (records are
+    /// immutable), so a batch of 1000 valid reports costs no strings and at most one copy each.
+    /// </summary>
+    private UsageReport Prepare(UsageReport? report, int index)
     {
         if (report is null)
         {
-            throw new ArgumentNullException(name);
+            throw new ArgumentNullException(Name(index));
         }
 
-        Guard.NotBlank(report.CustomerId, $"{name}.CustomerId");
+        if (string.IsNullOrWhiteSpace(report.CustomerId))
+        {
+            Guard.NotBlank(report.CustomerId, $"{Name(index)}.CustomerId");
+        }
+
         if (report.Properties is null || report.Properties.Count == 0)
         {
-            throw new ArgumentException($"{name}.Properties must contain at least one metric quantity.", name);
+            throw new ArgumentException($"{Name(index)}.Properties must contain at least one metric quantity.", Name(index));
         }
 
         for (var i = 0; i < report.Properties.Count; i++)
         {
-            var property = report.Properties[i] ?? throw new ArgumentException($"{name}.Properties[{i}] is null.", name);
-            Guard.NotBlank(property.BillableMetricId, $"{name}.Properties[{i}].BillableMetricId");
+            var property = report.Properties[i] ?? throw new ArgumentException($"{Name(index)}.Properties[{i}] is null.", Name(index));
+            if (string.IsNullOrWhiteSpace(property.BillableMetricId))
+            {
+                Guard.NotBlank(property.BillableMetricId, $"{Name(index)}.Properties[{i}].BillableMetricId");
+            }
+
             if (property.Quantity < 1)
             {
-                throw new ArgumentOutOfRangeException(name, property.Quantity, $"{name}.Properties[{i}].Quantity must be a whole number of at least 1 (was {property.Quantity}).");
+                throw new ArgumentOutOfRangeException(Name(index), property.Quantity, $"{Name(index)}.Properties[{i}].Quantity must be a whole number of at least 1 (was {property.Quantity}).");
             }
 
             if (property.Price is { } price)
             {
-                UsdAmount.Validate(price, $"{name}.Properties[{i}].Price");
+                UsdAmount.Validate(price, $"{Name(index)}.Properties[{i}].Price");
             }
         }
 
         if (report.IdempotencyKey is { } key && string.IsNullOrWhiteSpace(key))
         {
-            throw new ArgumentException($"{name}.IdempotencyKey must not be blank when set.", name);
+            throw new ArgumentException($"{Name(index)}.IdempotencyKey must not be blank when set.", Name(index));
         }
 
-        var merchant = Guard.Merchant(report.MerchantId, context.MerchantId, $"{name}.MerchantId");
-        var prepared = report with { MerchantId = merchant, Timestamp = report.Timestamp ?? context.Time.GetUtcNow() };
+        var merchant = !string.IsNullOrWhiteSpace(report.MerchantId) ? report.MerchantId
+            : !string.IsNullOrWhiteSpace(context.MerchantId) ? context.MerchantId
+            : Guard.Merchant(report.MerchantId, context.MerchantId, $"{Name(index)}.MerchantId");
+        var prepared = ReferenceEquals(merchant, report.MerchantId) && report.Timestamp is not null
+            ? report
+            : report with { MerchantId = merchant, Timestamp = report.Timestamp ?? context.Time.GetUtcNow() };
         return prepared.IdempotencyKey is null
             ? prepared with { IdempotencyKey = IdempotencyKeys.Derive(prepared, PaygenticJsonContext.Default.UsageReport) }
             : prepared;
     }
+
+    private static string Name(int index) => index < 0 ? "report" : $"reports[{index}]";
 
     private static void Validate(UsageListOptions options)
     {

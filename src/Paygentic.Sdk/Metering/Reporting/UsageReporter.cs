@@ -14,8 +14,9 @@ namespace Paygentic.Sdk.Metering.Reporting;
 /// and sending meter events concurrently. A report leaves the outbox only once accepted; transient failures are
 /// retried with backoff, permanent ones dead-lettered. A scheduler re-sends what is due and what did not fit in the
 /// channel: on its periodic tick, and at once when the sender frees room in a channel that turned a report away, so a
-/// backlog larger than <see cref="MeteringOptions.QueueCapacity"/> drains at the speed of the sends. Every send of a
-/// report carries the same idempotency key.
+/// backlog larger than <see cref="MeteringOptions.QueueCapacity"/> drains at the speed of the sends. A report turned
+/// away waits in its channel's overflow queue, in order, so a refill takes it from there instead of scanning every
+/// pending report. Every send of a report carries the same idempotency key.
 /// </summary>
 internal sealed class UsageReporter : IUsageReporter, IDisposable
 {
@@ -33,6 +34,10 @@ internal sealed class UsageReporter : IUsageReporter, IDisposable
     private readonly ConcurrentDictionary<string, Item> _pending = new(StringComparer.Ordinal);
     private readonly Channel<Item> _legacyReady;
     private readonly Channel<Item> _eventReady;
+
+    // Due reports a full channel turned away, oldest first; only the scheduler loop dequeues (see DrainOverflow).
+    private readonly ConcurrentQueue<Item> _legacyOverflow = new();
+    private readonly ConcurrentQueue<Item> _eventOverflow = new();
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly SemaphoreSlim _legacySlots;
     private readonly SemaphoreSlim _eventSlots;
@@ -78,9 +83,17 @@ internal sealed class UsageReporter : IUsageReporter, IDisposable
         var now = _time.GetUtcNow();
         foreach (var entry in pending)
         {
-            if (entry.Report is not null)
+            // Into the overflow queues, in outbox order: the scheduler fills the channels from there as they free room,
+            // rather than every one of a large backlog being offered to a full channel here.
+            if (entry.Report is null)
             {
-                _pending.TryAdd(entry.OperationId, new Item(entry) { DueAt = now });
+                continue;
+            }
+
+            var item = new Item(entry) { DueAt = now };
+            if (_pending.TryAdd(entry.OperationId, item))
+            {
+                Defer(item);
             }
         }
 
@@ -88,10 +101,7 @@ internal sealed class UsageReporter : IUsageReporter, IDisposable
             Task.Run(() => SendLoopAsync(_legacyReady, _legacySlots, SendLegacyAsync), CancellationToken.None),
             Task.Run(() => SendLoopAsync(_eventReady, _eventSlots, SendEventsAsync), CancellationToken.None),
             Task.Run(SchedulerLoopAsync, CancellationToken.None));
-        foreach (var item in _pending.Values)
-        {
-            TrySchedule(item);
-        }
+        _wake.Writer.TryWrite(true);
     }
 
     /// <summary>How many reports were loaded at start (for the start-up log line).</summary>
@@ -114,13 +124,19 @@ internal sealed class UsageReporter : IUsageReporter, IDisposable
     {
         var now = _time.GetUtcNow();
         var waits = new List<Task<ReportState>>();
-        foreach (var item in _pending.Values)
+        var legacyFull = false;
+        var eventsFull = false;
+        foreach (var (_, item) in _pending)
         {
             waits.Add(item.AddWaiter());
             item.DueAt = now;
-            TrySchedule(item);
+            if (Volatile.Read(ref item.Status) == Idle)
+            {
+                ScheduleOrDefer(item, ref legacyFull, ref eventsFull);
+            }
         }
 
+        // Also what was deferred above: the scheduler moves it into the channels as they free room.
         _wake.Writer.TryWrite(true);
         var states = await Task.WhenAll(waits).WaitAsync(cancellationToken).ConfigureAwait(false);
         return new FlushResult(
@@ -216,7 +232,23 @@ internal sealed class UsageReporter : IUsageReporter, IDisposable
     /// <summary>Hands an idle report to its channel; returns false when the channel was full and turned it away.</summary>
     private bool TrySchedule(Item item)
     {
-        var channel = item.Entry.Report!.Strategy == MeteringStrategy.Standard ? _eventReady : _legacyReady;
+        if (TryOffer(item))
+        {
+            return true;
+        }
+
+        // Turned away: it waits in the overflow queue, which the scheduler drains when the sender frees room.
+        Defer(item);
+        return false;
+    }
+
+    /// <summary>
+    /// Writes an idle report to its channel. When the channel is full it leaves the report idle and sets the overflow
+    /// mark, so the sender's next read wakes the scheduler; returns false then. Does not queue the report anywhere.
+    /// </summary>
+    private bool TryOffer(Item item)
+    {
+        var channel = ChannelOf(item);
         while (Interlocked.CompareExchange(ref item.Status, Queued, Idle) == Idle)
         {
             if (channel.Writer.TryWrite(item))
@@ -237,8 +269,51 @@ internal sealed class UsageReporter : IUsageReporter, IDisposable
             // Room was freed between the refusal and the mark, perhaps unseen by the sender: offer it again.
         }
 
+        // Not idle: queued, in flight or settled by someone else, so there is nothing to hand over.
         return true;
     }
+
+    /// <summary>Puts a report at the end of its overflow queue, unless it is there already.</summary>
+    private void Defer(Item item)
+    {
+        if (Interlocked.Exchange(ref item.Deferred, 1) == 0)
+        {
+            (IsStandard(item) ? _eventOverflow : _legacyOverflow).Enqueue(item);
+        }
+    }
+
+    /// <summary>
+    /// Moves due reports from an overflow queue into its channel, oldest first, until the channel is full; returns
+    /// whether it filled up. Only the scheduler loop calls this, so the head it peeks is the head it dequeues. A report
+    /// no longer in <c>_pending</c> (replaced by a newer one for the same operation) is dropped, as the scan would.
+    /// </summary>
+    private bool DrainOverflow(ConcurrentQueue<Item> overflow, DateTimeOffset now)
+    {
+        while (overflow.TryPeek(out var item))
+        {
+            if (Volatile.Read(ref item.Status) == Idle && item.DueAt <= now && IsCurrent(item) && !TryOffer(item))
+            {
+                // Full: it stays at the head, and the room the sender frees next wakes this loop again.
+                return true;
+            }
+
+            overflow.TryDequeue(out _);
+
+            // The mark is cleared before the second look, so a report that went idle and was turned away meanwhile
+            // is either seen idle here or queued again by its own TrySchedule: never left out of both.
+            Interlocked.Exchange(ref item.Deferred, 0);
+            if (Volatile.Read(ref item.Status) == Idle && item.DueAt <= now && IsCurrent(item) && !TrySchedule(item))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private Channel<Item> ChannelOf(Item item) => IsStandard(item) ? _eventReady : _legacyReady;
+
+    private static bool IsStandard(Item item) => item.Entry.Report!.Strategy == MeteringStrategy.Standard;
 
     private async Task SendLoopAsync(Channel<Item> channel, SemaphoreSlim slots, Func<List<Item>, Task> send)
     {
@@ -356,6 +431,7 @@ internal sealed class UsageReporter : IUsageReporter, IDisposable
         {
             while (true)
             {
+                bool ticked;
                 using (var tick = new CancellationTokenSource(interval, _time))
                 using (var linked = CancellationTokenSource.CreateLinkedTokenSource(tick.Token, token))
                 {
@@ -367,52 +443,71 @@ internal sealed class UsageReporter : IUsageReporter, IDisposable
                         }
 
                         _wake.Reader.TryRead(out _);
+                        ticked = false;
                     }
                     catch (OperationCanceledException) when (!token.IsCancellationRequested)
                     {
                         // The tick: look for due retries.
+                        ticked = true;
                     }
                 }
 
-                // Only due reports: one in backoff waits for its time whatever woke the scheduler. Once a channel turns a
-                // report away, the rest of its reports wait for the room the sender frees next (that wakes this loop).
+                // Only due reports: one in backoff waits for its time whatever woke the scheduler. The overflow queues
+                // come first (oldest first); once a channel is full, the rest wait for the room the sender frees next.
                 var now = _time.GetUtcNow();
-                var legacyFull = false;
-                var eventsFull = false;
-                foreach (var item in _pending.Values)
+                var legacyFull = DrainOverflow(_legacyOverflow, now);
+                var eventsFull = DrainOverflow(_eventOverflow, now);
+                if (ticked && !(legacyFull && eventsFull))
                 {
-                    if (Volatile.Read(ref item.Status) != Idle || item.DueAt > now)
-                    {
-                        continue;
-                    }
-
-                    var standard = item.Entry.Report!.Strategy == MeteringStrategy.Standard;
-                    if (standard ? eventsFull : legacyFull)
-                    {
-                        continue;
-                    }
-
-                    if (!TrySchedule(item))
-                    {
-                        if (standard)
-                        {
-                            eventsFull = true;
-                        }
-                        else
-                        {
-                            legacyFull = true;
-                        }
-
-                        if (legacyFull && eventsFull)
-                        {
-                            break;
-                        }
-                    }
+                    // Reports whose backoff ended are in no queue: only this scan finds them. It runs on the tick alone,
+                    // not on every refill, because a wake is about room in a channel, and a scan of a large backlog per
+                    // refill cost more than the sends themselves.
+                    ScanForDue(now, legacyFull, eventsFull);
                 }
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
+        }
+    }
+
+    private void ScanForDue(DateTimeOffset now, bool legacyFull, bool eventsFull)
+    {
+        // Enumerating the dictionary itself, not .Values: that would copy every pending report into a new array.
+        foreach (var (_, item) in _pending)
+        {
+            if (Volatile.Read(ref item.Status) != Idle || item.DueAt > now || Volatile.Read(ref item.Deferred) == 1)
+            {
+                // Not idle, not due, or waiting in an overflow queue (which keeps its order).
+                continue;
+            }
+
+            ScheduleOrDefer(item, ref legacyFull, ref eventsFull);
+        }
+    }
+
+    /// <summary>
+    /// Offers a report to its channel, or, once that channel turned one away in this round, queues it in the overflow
+    /// straight away: every due report is then either in the channel or in the queue the next refill drains, and a
+    /// full channel is not asked again for each of a large backlog.
+    /// </summary>
+    private void ScheduleOrDefer(Item item, ref bool legacyFull, ref bool eventsFull)
+    {
+        var standard = IsStandard(item);
+        if (standard ? eventsFull : legacyFull)
+        {
+            Defer(item);
+        }
+        else if (!TrySchedule(item))
+        {
+            if (standard)
+            {
+                eventsFull = true;
+            }
+            else
+            {
+                legacyFull = true;
+            }
         }
     }
 
@@ -542,11 +637,33 @@ internal sealed class UsageReporter : IUsageReporter, IDisposable
     private async Task SettleAsync(List<(Item Item, DeliveryOutcome Outcome, string? Error)> results, DeadLetterReason? forcedReason = null)
     {
         var now = _time.GetUtcNow();
-        var delivered = results.Where(r => r.Outcome == DeliveryOutcome.Delivered).Select(r => r.Item).ToList();
+
+        // One pass sorts the outcomes (a batch is up to a thousand results).
+        var delivered = new List<Item>(results.Count);
+        var deliveredIds = new List<string>(results.Count);
+        List<(Item Item, DeliveryOutcome Outcome, string? Error)>? retry = null;
+        List<(Item Item, DeliveryOutcome Outcome, string? Error)>? dead = null;
+        foreach (var result in results)
+        {
+            switch (result.Outcome)
+            {
+                case DeliveryOutcome.Delivered:
+                    delivered.Add(result.Item);
+                    deliveredIds.Add(result.Item.Entry.OperationId);
+                    break;
+                case DeliveryOutcome.Transient:
+                    (retry ??= []).Add(result);
+                    break;
+                case DeliveryOutcome.Rejected or DeliveryOutcome.Unpaid:
+                    (dead ??= []).Add(result);
+                    break;
+            }
+        }
+
         if (delivered.Count > 0)
         {
             // Only now may the reports leave the outbox; a crash before this line replays them with the same keys.
-            await _outbox.RemoveAsync(delivered.Select(i => i.Entry.OperationId).ToList(), CancellationToken.None).ConfigureAwait(false);
+            await _outbox.RemoveAsync(deliveredIds, CancellationToken.None).ConfigureAwait(false);
             foreach (var item in delivered)
             {
                 _pending.TryRemove(new KeyValuePair<string, Item>(item.Entry.OperationId, item));
@@ -557,8 +674,7 @@ internal sealed class UsageReporter : IUsageReporter, IDisposable
             _metrics.Reported.Add(delivered.Count);
         }
 
-        var retry = results.Where(r => r.Outcome == DeliveryOutcome.Transient).ToList();
-        if (retry.Count > 0)
+        if (retry is not null)
         {
             var updated = new List<OutboxEntry>(retry.Count);
             foreach (var (item, _, error) in retry)
@@ -584,8 +700,7 @@ internal sealed class UsageReporter : IUsageReporter, IDisposable
             }
         }
 
-        var dead = results.Where(r => r.Outcome is DeliveryOutcome.Rejected or DeliveryOutcome.Unpaid).ToList();
-        if (dead.Count > 0)
+        if (dead is not null)
         {
             var letters = new List<(Item Item, OutboxEntry Entry)>(dead.Count);
             foreach (var (item, outcome, error) in dead)
@@ -664,7 +779,7 @@ internal sealed class UsageReporter : IUsageReporter, IDisposable
     {
         var now = _time.GetUtcNow();
         var oldest = now;
-        foreach (var item in _pending.Values)
+        foreach (var (_, item) in _pending)
         {
             if (item.Entry.CreatedAt < oldest)
             {
@@ -690,10 +805,31 @@ internal sealed class UsageReporter : IUsageReporter, IDisposable
             MerchantId = report.MerchantId,
             IdempotencyKey = report.IdempotencyKey,
             Timestamp = report.Timestamp,
-            Properties = report.Quantities.OrderBy(q => q.Key, StringComparer.Ordinal).Select(q => new UsageProperty { BillableMetricId = q.Key, Quantity = q.Value }).ToList(),
+            Properties = ToProperties(report.Quantities),
             EntitlementId = report.EntitlementId,
             Metadata = report.Metadata,
         };
+    }
+
+    /// <summary>
+    /// The quantities as properties in ordinal key order (a stable body, whatever the dictionary's order). Most reports
+    /// carry one metric; a LINQ OrderBy per report was a visible share of the reporter's CPU, so sort only when needed.
+    /// </summary>
+    private static UsageProperty[] ToProperties(IReadOnlyDictionary<string, long> quantities)
+    {
+        var properties = new UsageProperty[quantities.Count];
+        var i = 0;
+        foreach (var (key, value) in quantities)
+        {
+            properties[i++] = new UsageProperty { BillableMetricId = key, Quantity = value };
+        }
+
+        if (properties.Length > 1)
+        {
+            Array.Sort(properties, static (a, b) => string.CompareOrdinal(a.BillableMetricId, b.BillableMetricId));
+        }
+
+        return properties;
     }
 
     internal static MeterEvent ToMeterEvent(OutboxEntry entry)
@@ -736,6 +872,9 @@ internal sealed class UsageReporter : IUsageReporter, IDisposable
         private ReportState? _final;
 
         public int Status;
+
+        // 1 while the report is in an overflow queue (see Defer and DrainOverflow).
+        public int Deferred;
 
         public OutboxEntry Entry { get; set; } = entry;
 
