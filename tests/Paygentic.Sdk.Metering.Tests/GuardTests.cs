@@ -21,7 +21,8 @@ public sealed class GuardTests
 
     private MeteringGuard NewGuard(Action<MeteringOptions>? configure = null, IUsageOutbox? outbox = null)
     {
-        var options = new MeteringOptions { ReservationPoolSize = 1, RetryBaseDelay = TimeSpan.FromSeconds(1) };
+        // No linger: these tests move the fake clock for backoff only (the linger has tests of its own below).
+        var options = new MeteringOptions { ReservationPoolSize = 1, RetryBaseDelay = TimeSpan.FromSeconds(1), BatchInterval = TimeSpan.Zero };
         configure?.Invoke(options);
         return new MeteringGuard(_fake, outbox ?? _outbox, options, _time);
     }
@@ -226,6 +227,40 @@ public sealed class GuardTests
         sent.Properties.Single(p => p.BillableMetricId == "bm_exectime").Quantity.Should().Be(100);
         sent.Metadata!["language"].Should().Be("python");
         result.Quantities["bm_exectime"].Should().Be(100);
+    }
+
+    [Fact]
+    public async Task Background_reports_linger_for_the_batch_interval_and_share_one_batch_call()
+    {
+        await using var guard = NewGuard(o => { o.WaitForDelivery = false; o.ReservationPoolSize = 10; o.BatchInterval = TimeSpan.FromSeconds(1); });
+        for (var i = 0; i < 5; i++)
+        {
+            (await guard.RunAsync(Op($"op-{i}"), (_, _) => Task.FromResult(0)).WaitAsync(Bound)).ReportState.Should().Be(ReportState.Queued);
+        }
+
+        await Task.Delay(50);
+        _fake.BatchSizes.Should().BeEmpty("the first report waits the interval for others");
+        _fake.UsageSent.Should().BeEmpty();
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await WaitUntil(() => guard.Reports.PendingCount == 0);
+        _fake.BatchSizes.Should().Equal(5);
+    }
+
+    [Fact]
+    public async Task A_flush_sends_a_lingering_batch_at_once()
+    {
+        await using var guard = NewGuard(o => { o.WaitForDelivery = false; o.ReservationPoolSize = 10; o.BatchInterval = TimeSpan.FromHours(1); });
+        for (var i = 0; i < 3; i++)
+        {
+            await guard.RunAsync(Op($"op-{i}"), (_, _) => Task.FromResult(0)).WaitAsync(Bound);
+        }
+
+        await Task.Delay(50);
+        var flushed = await guard.Reports.FlushAsync().WaitAsync(Bound);
+
+        flushed.Delivered.Should().Be(3, "the flush cut the hour-long linger short; the clock never moved");
+        _fake.BatchSizes.Should().Equal(3);
     }
 
     [Fact]

@@ -117,9 +117,11 @@ public sealed class MeteringOptions
 
     /// <summary>
     /// How long the reporter lingers after the first report of a batch to collect more, unless a caller waits for it
-    /// or the batch is full. Zero sends at once (reports that arrive during a send form the next batch). Default 0.
+    /// (<see cref="WaitForDelivery"/>), the batch is full or a flush asks for everything now. Zero sends at once
+    /// (reports that arrive during a send form the next batch). Default 200 ms: background reports from a busy service
+    /// then share one batch call instead of each paying a request of its own, for a delay nobody waits on.
     /// </summary>
-    public TimeSpan BatchInterval { get; set; } = TimeSpan.Zero;
+    public TimeSpan BatchInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>Capacity of the in-memory queue in front of the sender; beyond it reports wait in the outbox and are queued as soon as the sender frees room. Default 10000.</summary>
     public int QueueCapacity { get; set; } = 10_000;

@@ -42,6 +42,9 @@ internal sealed class UsageReporter : IUsageReporter, IDisposable
     private readonly SemaphoreSlim _legacySlots;
     private readonly SemaphoreSlim _eventSlots;
     private readonly CancellationTokenSource _stop = new();
+
+    // Cancelled (and replaced) by each flush, so a batch lingering for more reports is sent at once.
+    private CancellationTokenSource _lingerCut = new();
     private Task _loops = Task.CompletedTask;
     private int _deadLetters;
     private int _started;
@@ -136,8 +139,10 @@ internal sealed class UsageReporter : IUsageReporter, IDisposable
             }
         }
 
-        // Also what was deferred above: the scheduler moves it into the channels as they free room.
+        // Also what was deferred above: the scheduler moves it into the channels as they free room. A batch lingering
+        // for more reports goes now (its reports have waiters already, added above).
         _wake.Writer.TryWrite(true);
+        await Interlocked.Exchange(ref _lingerCut, new CancellationTokenSource()).CancelAsync().ConfigureAwait(false);
         var states = await Task.WhenAll(waits).WaitAsync(cancellationToken).ConfigureAwait(false);
         return new FlushResult(
             states.Count(s => s == ReportState.Delivered),
@@ -225,6 +230,7 @@ internal sealed class UsageReporter : IUsageReporter, IDisposable
     public void Dispose()
     {
         _stop.Dispose();
+        _lingerCut.Dispose();
         _legacySlots.Dispose();
         _eventSlots.Dispose();
     }
@@ -334,8 +340,8 @@ internal sealed class UsageReporter : IUsageReporter, IDisposable
                     }
 
                     var max = channel == _eventReady ? 1 : _options.MaxBatchSize;
-                    Collect(reader, batch, max);
-                    if (_options.BatchInterval > TimeSpan.Zero && batch.Count > 0 && batch.Count < max && !batch.Any(i => i.HasWaiters))
+                    var waited = Collect(reader, batch, max);
+                    if (_options.BatchInterval > TimeSpan.Zero && batch.Count > 0 && batch.Count < max && !waited)
                     {
                         await LingerAsync(reader, batch, max, token).ConfigureAwait(false);
                     }
@@ -360,15 +366,18 @@ internal sealed class UsageReporter : IUsageReporter, IDisposable
         }
     }
 
-    private void Collect(ChannelReader<Item> reader, List<Item> batch, int max)
+    /// <summary>Moves queued reports into the batch; returns whether a caller waits for one of those it moved.</summary>
+    private bool Collect(ChannelReader<Item> reader, List<Item> batch, int max)
     {
         var read = false;
+        var waited = false;
         while (batch.Count < max && reader.TryRead(out var item))
         {
             read = true;
             if (Interlocked.CompareExchange(ref item.Status, InFlight, Queued) == Queued)
             {
                 batch.Add(item);
+                waited = waited || item.HasWaiters;
             }
         }
 
@@ -377,18 +386,30 @@ internal sealed class UsageReporter : IUsageReporter, IDisposable
         {
             _wake.Writer.TryWrite(true);
         }
+
+        return waited;
     }
 
+    /// <summary>
+    /// Waits up to <see cref="MeteringOptions.BatchInterval"/> for more reports, unless the batch fills, a caller waits
+    /// for one of them, or a flush asks for everything now.
+    /// </summary>
     private async Task LingerAsync(ChannelReader<Item> reader, List<Item> batch, int max, CancellationToken token)
     {
+        // Read before looking for waiters: a flush adds its waiters first, then cuts, so one of the two is seen.
+        var cut = Volatile.Read(ref _lingerCut).Token;
+        if (batch.Exists(i => i.HasWaiters))
+        {
+            return;
+        }
+
         using var linger = new CancellationTokenSource(_options.BatchInterval, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(linger.Token, token);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(linger.Token, token, cut);
         try
         {
             while (batch.Count < max && await reader.WaitToReadAsync(linked.Token).ConfigureAwait(false))
             {
-                Collect(reader, batch, max);
-                if (batch.Any(i => i.HasWaiters))
+                if (Collect(reader, batch, max))
                 {
                     return;
                 }
@@ -396,7 +417,7 @@ internal sealed class UsageReporter : IUsageReporter, IDisposable
         }
         catch (OperationCanceledException) when (!token.IsCancellationRequested)
         {
-            // The interval is over: send what was collected.
+            // The interval is over, or a flush cut it short: send what was collected.
         }
     }
 
