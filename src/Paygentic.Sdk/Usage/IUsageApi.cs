@@ -6,7 +6,8 @@ namespace Paygentic.Sdk.Usage;
 internal interface IUsageApi
 {
     [Post("/v0/usage")]
-    Task<HttpResponseMessage> CreateAsync([Body(buffered: true)] UsageReport report, CancellationToken cancellationToken);
+    // Serialized by UsageClient into a pooled buffer (the hot path of every metered call): Refit sends it as it is.
+    Task<HttpResponseMessage> CreateAsync([Body] HttpContent report, CancellationToken cancellationToken);
 
     [Post("/v0/usage/batch")]
     // The body comes serialized (see UsageClient.CreateBatchAsync): Refit sends an HttpContent as it is.

@@ -16,7 +16,9 @@ internal sealed class UsageClient(IUsageApi api, ClientContext context) : IUsage
 
     public async Task<UsageEvent> CreateAsync(UsageReport report, CancellationToken cancellationToken = default)
     {
-        var body = Prepare(report, -1);
+        // Serialized once, synchronously, into a pooled buffer that every attempt sends (Refit's buffered body took
+        // the async serializer and a copy per call).
+        using var body = PooledJsonContent.Create(Prepare(report, -1), PaygenticJsonContext.Default.UsageReport, ReportSizeHint);
         return (await context.Invoker.SendAsync(() => api.CreateAsync(body, cancellationToken), PaygenticJsonContext.Default.UsageEvent, cancellationToken).ConfigureAwait(false)).Value;
     }
 
