@@ -24,7 +24,8 @@ internal static class GuardBench
         var n = args.Int("n", 5000);
         var reps = args.Int("reps", 3);
         var bound = args.Seconds("bound", 60);
-        var flush = bool.Parse(args.String("flush", "true"));
+        // The outbox's own default unless told (FlushEachCommit off: survives a process crash, not a power cut).
+        var flush = bool.Parse(args.String("flush", new SqliteOutboxOptions().FlushEachCommit ? "true" : "false"));
         var prefix = args.String("prefix", "guard");
         using var client = new PaygenticClient(new PaygenticOptions { ApiKey = "sk_test_emulator", BaseUrl = url, MerchantId = "org_demo" });
         var customer = await CreateCustomerAsync(url);

@@ -80,8 +80,23 @@ public sealed class InMemoryUsageOutbox : IUsageOutbox
     {
         lock (_gate)
         {
-            IReadOnlyList<OutboxEntry> list = _entries.Values.Where(e => e.Entry.State == state).OrderBy(e => e.Sequence).Select(e => e.Entry).ToList();
-            return Task.FromResult(list);
+            var found = new List<(long Sequence, OutboxEntry Entry)>();
+            foreach (var (_, value) in _entries)
+            {
+                if (value.Entry.State == state)
+                {
+                    found.Add(value);
+                }
+            }
+
+            found.Sort(static (a, b) => a.Sequence.CompareTo(b.Sequence));
+            var list = new OutboxEntry[found.Count];
+            for (var i = 0; i < list.Length; i++)
+            {
+                list[i] = found[i].Entry;
+            }
+
+            return Task.FromResult<IReadOnlyList<OutboxEntry>>(list);
         }
     }
 }

@@ -886,9 +886,9 @@ internal sealed class UsageReporter : IUsageReporter, IDisposable
     }
 
     /// <summary>A pending report and who waits for its outcome.</summary>
+    /// <remarks>Locks itself: it is private to the reporter, and a lock object of its own per report cost an allocation each.</remarks>
     private sealed class Item(OutboxEntry entry)
     {
-        private readonly Lock _gate = new();
         private List<TaskCompletionSource<ReportState>>? _waiters;
         private ReportState? _final;
 
@@ -905,7 +905,7 @@ internal sealed class UsageReporter : IUsageReporter, IDisposable
         {
             get
             {
-                lock (_gate)
+                lock (this)
                 {
                     return _waiters is { Count: > 0 };
                 }
@@ -914,7 +914,7 @@ internal sealed class UsageReporter : IUsageReporter, IDisposable
 
         public Task<ReportState> AddWaiter()
         {
-            lock (_gate)
+            lock (this)
             {
                 if (_final is { } state)
                 {
@@ -930,7 +930,7 @@ internal sealed class UsageReporter : IUsageReporter, IDisposable
         public void Signal(ReportState state, bool final = false)
         {
             List<TaskCompletionSource<ReportState>>? waiters;
-            lock (_gate)
+            lock (this)
             {
                 if (final)
                 {
