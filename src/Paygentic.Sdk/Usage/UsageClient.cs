@@ -11,6 +11,9 @@ internal sealed class UsageClient(IUsageApi api, ClientContext context) : IUsage
     /// <summary>The API's batch limit.</summary>
     internal const int MaxBatchSize = 1000;
 
+    /// <summary>The merchant a report without one is sent for (the client's configured one), or null.</summary>
+    internal string? DefaultMerchantId => context.MerchantId;
+
     // About what one report takes in a batch body (a typical one is ~250 bytes): sizes the first buffer, no more.
     private const int ReportSizeHint = 320;
 

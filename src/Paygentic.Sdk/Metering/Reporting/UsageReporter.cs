@@ -551,7 +551,14 @@ internal sealed class UsageReporter : IUsageReporter, IDisposable
         UsageBatchResult result;
         try
         {
-            var reports = live.Select(i => ToUsageReport(i.Entry)).ToList();
+            // With the SDK's own client, the configured merchant is filled in here, so preparing the batch copies no report.
+            var merchant = (_client.Usage as UsageClient)?.DefaultMerchantId;
+            var reports = new UsageReport[live.Count];
+            for (var i = 0; i < reports.Length; i++)
+            {
+                reports[i] = ToUsageReport(live[i].Entry, merchant);
+            }
+
             result = _client.Usage is UsageClient usage
                 ? await usage.CreateBatchAsync(reports, keepEvents: false, _stop.Token).ConfigureAwait(false)
                 : await _client.Usage.CreateBatchAsync(reports, _stop.Token).ConfigureAwait(false);
@@ -817,13 +824,13 @@ internal sealed class UsageReporter : IUsageReporter, IDisposable
         _ => e.GetType().Name,
     };
 
-    internal static UsageReport ToUsageReport(OutboxEntry entry)
+    internal static UsageReport ToUsageReport(OutboxEntry entry, string? defaultMerchant = null)
     {
         var report = entry.Report!;
         return new UsageReport
         {
             CustomerId = report.CustomerId,
-            MerchantId = report.MerchantId,
+            MerchantId = string.IsNullOrWhiteSpace(report.MerchantId) ? defaultMerchant : report.MerchantId,
             IdempotencyKey = report.IdempotencyKey,
             Timestamp = report.Timestamp,
             Properties = ToProperties(report.Quantities),
