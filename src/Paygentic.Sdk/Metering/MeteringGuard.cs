@@ -138,7 +138,6 @@ public sealed class MeteringGuard : IMeteringGuard, IHostedService, IAsyncDispos
             throw;
         }
 
-        ticket = ticket with { AuthorizedAt = _time.GetUtcNow() };
         activity?.SetTag("paygentic.authorization_id", ticket.AuthorizationId);
         bool added;
         try

@@ -8,7 +8,10 @@ internal interface IAuthorizationStrategy
     /// <summary>Checks the operation's arguments before any call (throws <see cref="ArgumentException"/> naming the field).</summary>
     void Validate(MeteredOperation operation);
 
-    /// <summary>Authorizes; throws <see cref="PaygenticPaymentRequiredException"/> when the customer cannot pay.</summary>
+    /// <summary>
+    /// Authorizes; throws <see cref="PaygenticPaymentRequiredException"/> when the customer cannot pay. The ticket's
+    /// <see cref="MeteringTicket.AuthorizedAt"/> is the moment the authorization was obtained.
+    /// </summary>
     Task<MeteringTicket> AuthorizeAsync(MeteredOperation operation, string operationId, string issuerId, CancellationToken cancellationToken);
 
     /// <summary>Gives back what an authorization that will never be reported holds locally (a pooled use).</summary>

@@ -45,7 +45,7 @@ internal sealed class LegacyReservationStrategy(
         {
             metrics.PoolMisses.Add(1);
             var single = await ReserveAsync(operation, operationId, estimate, 1, cancellationToken).ConfigureAwait(false);
-            return Ticket(operation, operationId, issuerId, single, pooled: false);
+            return Ticket(operation, operationId, issuerId, single, pooled: false, time.GetUtcNow());
         }
 
         var key = new PoolKey(operation.CustomerId, operation.MerchantId, estimate);
@@ -58,7 +58,7 @@ internal sealed class LegacyReservationStrategy(
         if (pool.TryTake(time.GetUtcNow(), options.ReservationRefreshMargin) is { } hit)
         {
             metrics.PoolHits.Add(1);
-            return Ticket(operation, operationId, issuerId, hit, pooled: true);
+            return Ticket(operation, operationId, issuerId, hit, pooled: true, time.GetUtcNow());
         }
 
         // One caller per pool creates the next reservation; the others wait for it instead of creating their own.
@@ -68,7 +68,7 @@ internal sealed class LegacyReservationStrategy(
             if (pool.TryTake(time.GetUtcNow(), options.ReservationRefreshMargin) is { } refilled)
             {
                 metrics.PoolHits.Add(1);
-                return Ticket(operation, operationId, issuerId, refilled, pooled: true);
+                return Ticket(operation, operationId, issuerId, refilled, pooled: true, time.GetUtcNow());
             }
 
             metrics.PoolMisses.Add(1);
@@ -81,11 +81,11 @@ internal sealed class LegacyReservationStrategy(
             {
                 // The wallet cannot hold a whole pool: fall back to one operation's worth, unpooled.
                 var single = await ReserveAsync(operation, operationId, estimate, 1, cancellationToken).ConfigureAwait(false);
-                return Ticket(operation, operationId, issuerId, single, pooled: false);
+                return Ticket(operation, operationId, issuerId, single, pooled: false, time.GetUtcNow());
             }
 
             pool.Install(reservation, size, time.GetUtcNow());
-            return Ticket(operation, operationId, issuerId, reservation, pooled: true);
+            return Ticket(operation, operationId, issuerId, reservation, pooled: true, time.GetUtcNow());
         }
         finally
         {
@@ -167,7 +167,7 @@ internal sealed class LegacyReservationStrategy(
         }
     }
 
-    private static MeteringTicket Ticket(MeteredOperation operation, string operationId, string issuerId, Reservation reservation, bool pooled) => new()
+    private static MeteringTicket Ticket(MeteredOperation operation, string operationId, string issuerId, Reservation reservation, bool pooled, DateTimeOffset authorizedAt) => new()
     {
         OperationId = operationId,
         CustomerId = operation.CustomerId,
@@ -178,7 +178,7 @@ internal sealed class LegacyReservationStrategy(
         Pooled = pooled,
         Estimate = operation.EstimatedQuantities!,
         Metadata = operation.Metadata,
-        AuthorizedAt = default, // set by the guard
+        AuthorizedAt = authorizedAt,
         IssuerId = issuerId,
     };
 

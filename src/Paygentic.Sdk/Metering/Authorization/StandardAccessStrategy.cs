@@ -63,7 +63,7 @@ internal sealed class StandardAccessStrategy(
             FeatureKey = featureKey,
             ProductId = productId,
             Metadata = operation.Metadata,
-            AuthorizedAt = default,
+            AuthorizedAt = time.GetUtcNow(),
             IssuerId = issuerId,
         };
     }
