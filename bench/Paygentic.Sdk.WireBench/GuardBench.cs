@@ -30,30 +30,31 @@ internal static class GuardBench
         using var client = new PaygenticClient(new PaygenticOptions { ApiKey = "sk_test_emulator", BaseUrl = url, MerchantId = "org_demo" });
         var customer = await CreateCustomerAsync(url);
         var run = 0;
-        Task<(RunCost Cost, double[] Latencies)> Round(int pool, int callers, int count) =>
+        Task<(RunCost Cost, double[] Latencies, Allocation Allocation)> Round(int pool, int callers, int count) =>
             RoundAsync(client, customer, Path.Combine(dir, $"guard-{run++}.db"), flush, pool, callers, count, bound);
 
         await Round(10, 1, Math.Min(n, 2000)); // warm-up: JIT, connections, SQLite
         await Round(1, 1, 500);
         for (var rep = 0; rep < reps; rep++)
         {
-            var (cost, latencies) = await Round(10, 1, n);
+            var (cost, latencies, allocation) = await Round(10, 1, n);
             Measure.Sample($"{prefix}_pooled_added_p50_us", Measure.Quantile(latencies, 0.50));
             Measure.Sample($"{prefix}_pooled_added_p99_us", Measure.Quantile(latencies, 0.99));
-            Measure.Sample($"{prefix}_alloc_bytes_per_op", cost.BytesPerOp);
-            Measure.Note($"{prefix} pooled 1 caller rep {rep + 1}: p50 {Measure.Quantile(latencies, 0.5):F0} us, p99 {Measure.Quantile(latencies, 0.99):F0} us, {cost.OpsPerSecond:F0} ops/s, {cost.CpuMicrosPerOp:F0} us CPU/op, {cost.BytesPerOp:F0} B/op");
+            Measure.Sample($"{prefix}_alloc_bytes_per_op", allocation.PerOperation);
+            Measure.Sample($"{prefix}_caller_alloc_bytes_per_op", allocation.OnCallerThread);
+            Measure.Note($"{prefix} pooled 1 caller rep {rep + 1}: p50 {Measure.Quantile(latencies, 0.5):F0} us, p99 {Measure.Quantile(latencies, 0.99):F0} us, {cost.OpsPerSecond:F0} ops/s, {cost.CpuMicrosPerOp:F0} us CPU/op, {allocation.PerOperation:F0} B/op ({allocation.OnCallerThread:F0} on the caller's thread)");
 
-            (cost, _) = await Round(10, 16, n);
+            (cost, _, _) = await Round(10, 16, n);
             Measure.Sample($"{prefix}_pooled_ops_per_s", cost.OpsPerSecond);
             Measure.Note($"{prefix} pooled 16 callers rep {rep + 1}: {cost.OpsPerSecond:F0} ops/s, {cost.CpuMicrosPerOp:F0} us CPU/op");
 
-            (cost, latencies) = await Round(1, 1, n);
+            (cost, latencies, _) = await Round(1, 1, n);
             Measure.Sample($"{prefix}_unpooled_added_p50_us", Measure.Quantile(latencies, 0.50));
             Measure.Note($"{prefix} unpooled 1 caller rep {rep + 1}: p50 {Measure.Quantile(latencies, 0.5):F0} us, p99 {Measure.Quantile(latencies, 0.99):F0} us, {cost.OpsPerSecond:F0} ops/s");
         }
     }
 
-    private static async Task<(RunCost, double[])> RoundAsync(PaygenticClient client, string customer, string path, bool flush, int pool, int callers, int count, TimeSpan bound)
+    private static async Task<(RunCost Cost, double[] Latencies, Allocation Allocation)> RoundAsync(PaygenticClient client, string customer, string path, bool flush, int pool, int callers, int count, TimeSpan bound)
     {
         await using var outbox = new SqliteUsageOutbox(new SqliteOutboxOptions { Path = path, FlushEachCommit = flush });
         await using var guard = new MeteringGuard(client, outbox, new MeteringOptions { ReservationPoolSize = pool, WaitForDelivery = false });
@@ -61,19 +62,36 @@ internal static class GuardBench
         var latencies = new double[count];
         var tag = Path.GetFileNameWithoutExtension(path) + "-";
         var operation = new MeteredOperation { CustomerId = customer, EstimatedQuantities = Estimate };
+        long callerBytes = 0, callerOps = 0;
+        var before = Measure.Snapshot();
         var cost = await Measure.RunAsync(count, callers, bound, async i =>
         {
             var started = Stopwatch.GetTimestamp();
-            await guard.RunAsync(operation with { OperationId = tag + i.ToString(CultureInfo.InvariantCulture) }, static (_, _) => Task.FromResult(0)).ConfigureAwait(false);
+            var allocated = GC.GetAllocatedBytesForCurrentThread();
+            var run = guard.RunAsync(operation with { OperationId = tag + i.ToString(CultureInfo.InvariantCulture) }, static (_, _) => Task.FromResult(0));
+            if (run.IsCompleted)
+            {
+                // Finished on this thread (a pooled use and the outbox writes done here): all it allocated is the caller's.
+                Interlocked.Add(ref callerBytes, GC.GetAllocatedBytesForCurrentThread() - allocated);
+                Interlocked.Increment(ref callerOps);
+            }
+
+            await run.ConfigureAwait(false);
             latencies[i] = Stopwatch.GetElapsedTime(started).TotalMicroseconds;
         });
 
-        // Deliver the background reports before the next round, outside the measurement.
+        // Deliver the rest of the background reports: outside the latency figures, inside the allocation per operation
+        // (an operation's cost includes sending its report).
         await guard.Reports.FlushAsync(new CancellationTokenSource(bound).Token);
+        var after = Measure.Snapshot();
         var measured = latencies.AsSpan(0, cost.Operations).ToArray();
         Array.Sort(measured);
-        return (cost, measured);
+        var allocation = new Allocation((double)(after.Allocated - before.Allocated) / cost.Operations, callerOps == 0 ? double.NaN : (double)callerBytes / callerOps);
+        return (cost, measured, allocation);
     }
+
+    /// <summary>Bytes per operation: the whole process (reports delivered included), and the caller's thread alone.</summary>
+    private readonly record struct Allocation(double PerOperation, double OnCallerThread);
 
     /// <summary>A customer with a paid legacy subscription (the emulator runs with --auto-pay).</summary>
     private static async Task<string> CreateCustomerAsync(Uri url)

@@ -42,6 +42,9 @@ public sealed class SqliteUsageOutbox : IUsageOutbox, IAsyncDisposable
     private SqliteCommand? _rollback;
     private SqliteCommand? _load;
 
+    // Set when a rollback failed: a transaction may be open that nothing will commit, so every call fails.
+    private SqliteException? _broken;
+
     // 1 while a thread commits queued operations; whoever sets it from 0 commits (see Submit).
     private int _committing;
     private volatile bool _initialized;
@@ -353,7 +356,9 @@ public sealed class SqliteUsageOutbox : IUsageOutbox, IAsyncDisposable
     /// </summary>
     private void Release()
     {
-        Volatile.Write(ref _committing, 0);
+        // A full fence, not a release write: the look at the queue below must not move before the flag is cleared, or a
+        // writer that queued meanwhile and saw the flag set would be left with nobody to commit its operation.
+        Interlocked.Exchange(ref _committing, 0);
         if (!_queue.IsEmpty && !_disposed && Interlocked.CompareExchange(ref _committing, 1, 0) == 0)
         {
             ThreadPool.UnsafeQueueUserWorkItem(static self => self.CommitOnPool(), this, preferLocal: false);
@@ -413,6 +418,8 @@ public sealed class SqliteUsageOutbox : IUsageOutbox, IAsyncDisposable
 
     private void Apply(List<Operation> batch)
     {
+        EnsureNoOpenTransaction();
+
         // A lone statement commits by itself (autocommit); several need one transaction so they land together, with one
         // flush. BEGIN and COMMIT are prepared once: a SqliteTransaction compiles them anew on every commit, which cost
         // more than the writes themselves.
@@ -453,8 +460,39 @@ public sealed class SqliteUsageOutbox : IUsageOutbox, IAsyncDisposable
         catch when (inTransaction && raw.sqlite3_get_autocommit(_connection!.Handle) == 0)
         {
             // Undo the part of the batch that ran, so the callers can be retried one by one on a clean slate.
-            _rollback!.ExecuteNonQuery();
+            RollBack();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Refuses to write into a transaction left open by a failed rollback: a lone statement would join it, be reported
+    /// as written, and never be committed. One more rollback is tried; if the file still holds a transaction open, every
+    /// call fails from then on rather than acknowledge writes it may lose.
+    /// </summary>
+    private void EnsureNoOpenTransaction()
+    {
+        if (_broken is { } broken)
+        {
+            throw new UsageOutboxException($"The usage outbox '{_path}' can no longer commit (a rollback failed); reopen it to continue.", broken);
+        }
+
+        if (raw.sqlite3_get_autocommit(_connection!.Handle) == 0)
+        {
+            RollBack();
+        }
+    }
+
+    private void RollBack()
+    {
+        try
+        {
+            _rollback!.ExecuteNonQuery();
+        }
+        catch (SqliteException e)
+        {
+            _broken = e;
+            throw new UsageOutboxException($"The usage outbox '{_path}' could not roll back a failed commit; it refuses further writes until reopened.", e);
         }
     }
 

@@ -124,7 +124,7 @@ internal sealed class ApiInvoker(Redactor redactor, TimeProvider time, Uri baseU
                     {
                         var larger = ArrayPool<byte>.Shared.Rent(checked(buffer.Length * 2));
                         buffer.AsSpan(0, count).CopyTo(larger);
-                        ArrayPool<byte>.Shared.Return(buffer);
+                        ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
                         buffer = larger;
                     }
 
@@ -140,12 +140,12 @@ internal sealed class ApiInvoker(Redactor redactor, TimeProvider time, Uri baseU
         }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
             throw new PaygenticTransportException($"The answer from Paygentic ({(int)response.StatusCode}) was cut off: {e.Message}", e);
         }
         catch
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
             throw;
         }
     }
@@ -171,6 +171,11 @@ internal sealed class ApiInvoker(Redactor redactor, TimeProvider time, Uri baseU
     {
         public ReadOnlySpan<byte> Span => buffer.AsSpan(0, count);
 
-        public void Return() => ArrayPool<byte>.Shared.Return(buffer);
+        public void Return()
+        {
+            // Cleared first: the shared pool hands it to any code in the process, and answers name customers.
+            buffer.AsSpan(0, count).Clear();
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }

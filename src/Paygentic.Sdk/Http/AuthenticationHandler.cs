@@ -20,13 +20,31 @@ internal sealed class AuthenticationHandler(string apiKey) : DelegatingHandler
         request.Headers.Authorization = _authorization;
 
         // Added as a raw value, once per request (a retry reuses the request): parsing a typed product header on every
-        // attempt cost more than the rest of this handler. A caller's own User-Agent is kept.
-        if (!request.Headers.NonValidated.Contains(UserAgentHeader))
+        // attempt cost more than the rest of this handler. A caller's own product tokens are kept, ours after them.
+        if (!HasSdkToken(request))
         {
             request.Headers.TryAddWithoutValidation(UserAgentHeader, UserAgent);
         }
 
         return base.SendAsync(request, cancellationToken);
+    }
+
+    private static bool HasSdkToken(HttpRequestMessage request)
+    {
+        if (!request.Headers.NonValidated.TryGetValues(UserAgentHeader, out var values))
+        {
+            return false;
+        }
+
+        foreach (var value in values)
+        {
+            if (value.Contains(UserAgent, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public override string ToString() => nameof(AuthenticationHandler) + " (Bearer ***)";

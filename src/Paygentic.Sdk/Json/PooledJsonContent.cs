@@ -45,7 +45,7 @@ internal sealed class PooledJsonContent : HttpContent
         }
         catch
         {
-            ArrayPool<byte>.Shared.Return(writer.Buffer);
+            ArrayPool<byte>.Shared.Return(writer.Buffer, clearArray: true);
             throw;
         }
     }
@@ -103,6 +103,9 @@ internal sealed class PooledJsonContent : HttpContent
         if (_disposed && _readers == 0 && _buffer is { } buffer)
         {
             _buffer = null;
+
+            // Cleared first: the shared pool hands it to any code in the process, and it holds customers' usage.
+            buffer.AsSpan(0, _length).Clear();
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
@@ -138,7 +141,7 @@ internal sealed class PooledJsonContent : HttpContent
 
             var larger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, checked(Buffer.Length * 2)));
             Buffer.AsSpan(0, Count).CopyTo(larger);
-            ArrayPool<byte>.Shared.Return(Buffer);
+            ArrayPool<byte>.Shared.Return(Buffer, clearArray: true);
             Buffer = larger;
         }
     }

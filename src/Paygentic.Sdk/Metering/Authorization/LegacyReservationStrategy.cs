@@ -45,20 +45,20 @@ internal sealed class LegacyReservationStrategy(
         {
             metrics.PoolMisses.Add(1);
             var single = await ReserveAsync(operation, operationId, estimate, 1, cancellationToken).ConfigureAwait(false);
-            return Ticket(operation, operationId, issuerId, single, pooled: false, time.GetUtcNow());
+            return Ticket(operation, operationId, issuerId, single, estimate: null, time.GetUtcNow());
         }
 
         var key = new PoolKey(operation.CustomerId, operation.MerchantId, estimate);
         if (!_pools.TryGetValue(key, out var pool))
         {
             // The stored key owns a copy of the estimate: the caller's dictionary may change after this call.
-            pool = _pools.GetOrAdd(key with { Estimate = new Dictionary<string, long>(estimate, StringComparer.Ordinal) }, static _ => new Pool());
+            pool = _pools.GetOrAdd(key with { Estimate = new Dictionary<string, long>(estimate, StringComparer.Ordinal) }, static k => new Pool(k.Estimate));
         }
 
         if (pool.TryTake(time.GetUtcNow(), options.ReservationRefreshMargin) is { } hit)
         {
             metrics.PoolHits.Add(1);
-            return Ticket(operation, operationId, issuerId, hit, pooled: true, time.GetUtcNow());
+            return Ticket(operation, operationId, issuerId, hit, pool.Estimate, time.GetUtcNow());
         }
 
         // One caller per pool creates the next reservation; the others wait for it instead of creating their own.
@@ -68,7 +68,7 @@ internal sealed class LegacyReservationStrategy(
             if (pool.TryTake(time.GetUtcNow(), options.ReservationRefreshMargin) is { } refilled)
             {
                 metrics.PoolHits.Add(1);
-                return Ticket(operation, operationId, issuerId, refilled, pooled: true, time.GetUtcNow());
+                return Ticket(operation, operationId, issuerId, refilled, pool.Estimate, time.GetUtcNow());
             }
 
             metrics.PoolMisses.Add(1);
@@ -81,11 +81,11 @@ internal sealed class LegacyReservationStrategy(
             {
                 // The wallet cannot hold a whole pool: fall back to one operation's worth, unpooled.
                 var single = await ReserveAsync(operation, operationId, estimate, 1, cancellationToken).ConfigureAwait(false);
-                return Ticket(operation, operationId, issuerId, single, pooled: false, time.GetUtcNow());
+                return Ticket(operation, operationId, issuerId, single, estimate: null, time.GetUtcNow());
             }
 
             pool.Install(reservation, size, time.GetUtcNow());
-            return Ticket(operation, operationId, issuerId, reservation, pooled: true, time.GetUtcNow());
+            return Ticket(operation, operationId, issuerId, reservation, pool.Estimate, time.GetUtcNow());
         }
         finally
         {
@@ -167,7 +167,13 @@ internal sealed class LegacyReservationStrategy(
         }
     }
 
-    private static MeteringTicket Ticket(MeteredOperation operation, string operationId, string issuerId, Reservation reservation, bool pooled, DateTimeOffset authorizedAt) => new()
+    /// <summary>
+    /// A ticket that owns what it holds: a pooled one shares its pool's copy of the estimate (frozen, one per pool), an
+    /// unpooled one gets a copy; metadata is copied. The ticket is written again on every retry of its report, so it
+    /// must not point at dictionaries the caller may refill for its next operation. <c>estimate</c> is the pool's
+    /// estimate, or null for an unpooled reservation.
+    /// </summary>
+    private static MeteringTicket Ticket(MeteredOperation operation, string operationId, string issuerId, Reservation reservation, IReadOnlyDictionary<string, long>? estimate, DateTimeOffset authorizedAt) => new()
     {
         OperationId = operationId,
         CustomerId = operation.CustomerId,
@@ -175,9 +181,9 @@ internal sealed class LegacyReservationStrategy(
         Strategy = MeteringStrategy.Legacy,
         AuthorizationId = reservation.Id,
         AuthorizationExpiresAt = reservation.ExpiresAt,
-        Pooled = pooled,
-        Estimate = operation.EstimatedQuantities!,
-        Metadata = operation.Metadata,
+        Pooled = estimate is not null,
+        Estimate = estimate ?? new Dictionary<string, long>(operation.EstimatedQuantities!, StringComparer.Ordinal),
+        Metadata = operation.Metadata is { Count: > 0 } metadata ? new Dictionary<string, string>(metadata, StringComparer.Ordinal) : null,
         AuthorizedAt = authorizedAt,
         IssuerId = issuerId,
     };
@@ -224,8 +230,11 @@ internal sealed class LegacyReservationStrategy(
     }
 
     /// <summary>One customer's (and estimate's) current pooled reservation and how many of its uses are handed out.</summary>
-    private sealed class Pool
+    private sealed class Pool(IReadOnlyDictionary<string, long> estimate)
     {
+        /// <summary>The pool's own copy of the estimate its reservation is sized for.</summary>
+        public IReadOnlyDictionary<string, long> Estimate { get; } = estimate;
+
         private readonly Lock _gate = new();
         private Reservation? _current;
         private int _maxUses;

@@ -59,10 +59,11 @@ internal sealed class StandardAccessStrategy(
             MerchantId = operation.MerchantId,
             Strategy = MeteringStrategy.Standard,
             AuthorizationId = entitlementId,
-            Estimate = operation.EstimatedQuantities ?? new Dictionary<string, long>(),
+            // Copies: the ticket is written again on retries and must not follow the caller's dictionaries.
+            Estimate = operation.EstimatedQuantities is { } estimate ? new Dictionary<string, long>(estimate, StringComparer.Ordinal) : new Dictionary<string, long>(),
             FeatureKey = featureKey,
             ProductId = productId,
-            Metadata = operation.Metadata,
+            Metadata = operation.Metadata is { Count: > 0 } metadata ? new Dictionary<string, string>(metadata, StringComparer.Ordinal) : null,
             AuthorizedAt = time.GetUtcNow(),
             IssuerId = issuerId,
         };

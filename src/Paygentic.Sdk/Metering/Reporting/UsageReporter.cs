@@ -125,14 +125,15 @@ internal sealed class UsageReporter : IUsageReporter, IDisposable
 
     public async Task<FlushResult> FlushAsync(CancellationToken cancellationToken = default)
     {
-        var now = _time.GetUtcNow();
         var waits = new List<Task<ReportState>>();
         var legacyFull = false;
         var eventsFull = false;
         foreach (var (_, item) in _pending)
         {
             waits.Add(item.AddWaiter());
-            item.DueAt = now;
+
+            // Due whatever the scheduler's clock reads when it drains the overflow (its 'now' may be a moment earlier).
+            item.DueAt = DateTimeOffset.MinValue;
             if (Volatile.Read(ref item.Status) == Idle)
             {
                 ScheduleOrDefer(item, ref legacyFull, ref eventsFull);
@@ -448,42 +449,44 @@ internal sealed class UsageReporter : IUsageReporter, IDisposable
     {
         var token = _stop.Token;
         var interval = _options.RetryBaseDelay < TimeSpan.FromSeconds(1) ? _options.RetryBaseDelay : TimeSpan.FromSeconds(1);
+        var nextScan = _time.GetUtcNow() + interval;
         try
         {
             while (true)
             {
-                bool ticked;
-                using (var tick = new CancellationTokenSource(interval, _time))
-                using (var linked = CancellationTokenSource.CreateLinkedTokenSource(tick.Token, token))
+                var wait = nextScan - _time.GetUtcNow();
+                if (wait > TimeSpan.Zero)
                 {
+                    using var tick = new CancellationTokenSource(wait, _time);
+                    using var linked = CancellationTokenSource.CreateLinkedTokenSource(tick.Token, token);
                     try
                     {
                         if (!await _wake.Reader.WaitToReadAsync(linked.Token).ConfigureAwait(false))
                         {
                             return;
                         }
-
-                        _wake.Reader.TryRead(out _);
-                        ticked = false;
                     }
                     catch (OperationCanceledException) when (!token.IsCancellationRequested)
                     {
-                        // The tick: look for due retries.
-                        ticked = true;
+                        // Time for the scan for due retries.
                     }
                 }
+
+                _wake.Reader.TryRead(out _);
 
                 // Only due reports: one in backoff waits for its time whatever woke the scheduler. The overflow queues
                 // come first (oldest first); once a channel is full, the rest wait for the room the sender frees next.
                 var now = _time.GetUtcNow();
                 var legacyFull = DrainOverflow(_legacyOverflow, now);
                 var eventsFull = DrainOverflow(_eventOverflow, now);
-                if (ticked && !(legacyFull && eventsFull))
+                if (now >= nextScan)
                 {
-                    // Reports whose backoff ended are in no queue: only this scan finds them. It runs on the tick alone,
-                    // not on every refill, because a wake is about room in a channel, and a scan of a large backlog per
-                    // refill cost more than the sends themselves.
+                    // Reports whose backoff ended are in no queue: only this scan finds them. It runs once per interval
+                    // whatever woke the loop (frequent refill wakes must not starve retries), not on every refill (a
+                    // scan of a large backlog per refill cost more than the sends). A due report that finds its channel
+                    // full joins the overflow queue, behind the reports already waiting there.
                     ScanForDue(now, legacyFull, eventsFull);
+                    nextScan = now + interval;
                 }
             }
         }
