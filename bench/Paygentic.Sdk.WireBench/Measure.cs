@@ -52,9 +52,10 @@ internal static class Measure
     }
 
     /// <summary>
-    /// Runs one-second windows until two in a row cost the same CPU per operation (within 10 %), at least 3 s and at
-    /// most <paramref name="max"/>. Tiered compilation keeps recompiling hot methods for seconds (longer on a busy
-    /// machine); measuring before it settles would charge the JIT to the client.
+    /// Runs one-second windows until the JIT has stopped compiling (no method compiled in the last window) and two
+    /// windows in a row cost the same CPU per operation (within 10 %), at least 3 s and at most <paramref name="max"/>.
+    /// Tiered compilation keeps recompiling hot methods for seconds (longer with many callers, and longer for a client
+    /// with more layers than the floor): two equally slow windows still in tier-0 code once passed for "settled".
     /// </summary>
     public static async Task WarmUpAsync(int callers, TimeSpan max, Func<long, Task> operation)
     {
@@ -64,10 +65,12 @@ internal static class Measure
         while (watch.Elapsed < max)
         {
             var start = offset;
+            var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
             var window = await RunAsync(int.MaxValue, callers, TimeSpan.FromSeconds(1), i => operation(start + i), quiet: true).ConfigureAwait(false);
+            var jitted = System.Runtime.JitInfo.GetCompiledMethodCount() - compiled;
             offset += window.Operations;
             var cost = window.CpuMicrosPerOp;
-            if (watch.Elapsed >= TimeSpan.FromSeconds(3) && Math.Abs(cost - previous) <= 0.1 * previous)
+            if (watch.Elapsed >= TimeSpan.FromSeconds(3) && jitted == 0 && Math.Abs(cost - previous) <= 0.1 * previous)
             {
                 Note($"warmed up after {watch.Elapsed.TotalSeconds:F0} s ({offset} operations, {cost:F1} us CPU/op)");
                 return;
