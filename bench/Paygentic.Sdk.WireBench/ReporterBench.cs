@@ -33,6 +33,11 @@ internal static class ReporterBench
                 Measure.Note($"reporter warmed up after {round + 1} rounds ({warm.CpuMicrosPerOp:F2} us CPU/report)");
                 break;
             }
+
+            if (round == 4)
+            {
+                Measure.Note($"reporter warm-up stopped after 5 rounds before settling (last {warm.CpuMicrosPerOp:F2} us CPU/report)");
+            }
         }
 
         for (var rep = 0; rep < reps; rep++)
