@@ -160,10 +160,7 @@ public sealed class GuardTests
     [Fact]
     public async Task A_transient_failure_queues_the_report_and_backoff_redelivers_it_with_the_same_key()
     {
-        var calls = 0;
-        _fake.OnUsage = r => Interlocked.Increment(ref calls) <= 2
-            ? throw new PaygenticTransportException("connection reset")
-            : Task.FromResult(new UsageEvent { Id = "usg_1" });
+        var calls = FailFirstUsageSends(2);
         await using var guard = NewGuard();
         var result = await guard.RunAsync(Op(), (_, _) => Task.FromResult(0)).WaitAsync(Bound);
         result.ReportState.Should().Be(ReportState.Queued, "a report failure never fails the caller's work");
@@ -177,7 +174,7 @@ public sealed class GuardTests
         }
 
         guard.Reports.PendingCount.Should().Be(0);
-        calls.Should().Be(3);
+        calls.Value.Should().Be(3);
         _fake.UsageSent.Select(u => u.IdempotencyKey).Should().AllBe("op-1:usage");
         _outbox.Count.Should().Be(0);
     }
@@ -203,10 +200,7 @@ public sealed class GuardTests
     [Fact]
     public async Task A_report_keeps_the_quantities_it_was_completed_with_when_the_caller_reuses_its_dictionaries()
     {
-        var calls = 0;
-        _fake.OnUsage = r => Interlocked.Increment(ref calls) <= 2
-            ? throw new PaygenticTransportException("connection reset")
-            : Task.FromResult(new UsageEvent { Id = "usg_1" });
+        var calls = FailFirstUsageSends(2);
         await using var guard = NewGuard();
         var estimate = new Dictionary<string, long> { ["bm_basicsub"] = 1, ["bm_exectime"] = 100 };
         var metadata = new Dictionary<string, string> { ["language"] = "python" };
@@ -217,7 +211,7 @@ public sealed class GuardTests
         // The caller fills the same dictionaries for its next operation while the report waits for its retries.
         estimate["bm_exectime"] = 999;
         metadata["language"] = "rust";
-        for (var i = 0; i < 200 && Volatile.Read(ref calls) < 2; i++)
+        for (var i = 0; i < 200 && Volatile.Read(ref calls.Value) < 2; i++)
         {
             _time.Advance(TimeSpan.FromSeconds(1));
             await Task.Delay(10);
@@ -774,6 +768,16 @@ public sealed class GuardTests
 
             throw;
         }
+    }
+
+    /// <summary>Makes the fake's first <paramref name="failures"/> usage sends fail as a reset connection; counts the sends.</summary>
+    private System.Runtime.CompilerServices.StrongBox<int> FailFirstUsageSends(int failures)
+    {
+        var calls = new System.Runtime.CompilerServices.StrongBox<int>();
+        _fake.OnUsage = _ => Interlocked.Increment(ref calls.Value) <= failures
+            ? throw new PaygenticTransportException("connection reset")
+            : Task.FromResult(new UsageEvent { Id = "usg_1" });
+        return calls;
     }
 
     private static async Task WaitUntil(Func<bool> condition)
