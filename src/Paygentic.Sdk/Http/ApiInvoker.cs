@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Compression;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -115,7 +116,7 @@ internal sealed class ApiInvoker(Redactor redactor, TimeProvider time, Uri baseU
         var count = 0;
         try
         {
-            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            var stream = Inflate(response, await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
             await using (stream.ConfigureAwait(false))
             {
                 while (true)
@@ -138,16 +139,39 @@ internal sealed class ApiInvoker(Redactor redactor, TimeProvider time, Uri baseU
                 }
             }
         }
-        catch (Exception e) when (e is HttpRequestException or IOException)
+        catch (Exception e) when (e is HttpRequestException or IOException or InvalidDataException)
         {
             ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
-            throw new PaygenticTransportException($"The answer from Paygentic ({(int)response.StatusCode}) was cut off: {e.Message}", e);
+            var what = e is InvalidDataException ? "could not be decompressed" : "was cut off";
+            throw new PaygenticTransportException($"The answer from Paygentic ({(int)response.StatusCode}) {what}: {e.Message}", e);
         }
         catch
         {
             ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
             throw;
         }
+    }
+
+    /// <summary>
+    /// The body as sent before compression, when the answer says it was compressed (only the batch call asks for it; a
+    /// caller's own transport may have inflated it already, and then the header is gone). An encoding this client did
+    /// not ask for is read as it is, and fails as an invalid answer carrying those bytes.
+    /// </summary>
+    private static Stream Inflate(HttpResponseMessage response, Stream body)
+    {
+        if (!response.Content.Headers.NonValidated.TryGetValues("Content-Encoding", out var values))
+        {
+            return body;
+        }
+
+        var encoding = values.ToString().Trim();
+        return encoding.ToUpperInvariant() switch
+        {
+            "GZIP" => new GZipStream(body, CompressionMode.Decompress),
+            "BR" => new BrotliStream(body, CompressionMode.Decompress),
+            "DEFLATE" => new ZLibStream(body, CompressionMode.Decompress),
+            _ => body,
+        };
     }
 
     private PaygenticApiException Invalid(HttpResponseMessage response, string raw, string why) =>

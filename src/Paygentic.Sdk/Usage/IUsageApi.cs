@@ -10,7 +10,9 @@ internal interface IUsageApi
     Task<HttpResponseMessage> CreateAsync([Body] HttpContent report, CancellationToken cancellationToken);
 
     [Post("/v0/usage/batch")]
-    // The body comes serialized (see UsageClient.CreateBatchAsync): Refit sends an HttpContent as it is.
+    // The body comes serialized (see UsageClient.CreateBatchAsync): Refit sends an HttpContent as it is. The answer lists
+    // every accepted event (~500 KB per 1,000), so this call alone asks for it compressed (ApiInvoker inflates it).
+    [Headers("Accept-Encoding: gzip, br")]
     Task<HttpResponseMessage> CreateBatchAsync([Body] HttpContent body, CancellationToken cancellationToken);
 
     [Get("/v0/usage/{id}")]
