@@ -277,6 +277,26 @@ public sealed class GuardTests
     }
 
     [Fact]
+    public async Task A_reused_operation_id_is_refused_with_pooling_too_and_its_pooled_use_goes_back()
+    {
+        await using var guard = NewGuard(o => o.ReservationPoolSize = 3);
+        var open = await guard.AuthorizeAsync(Op("op-a")).WaitAsync(Bound);
+
+        for (var i = 0; i < 5; i++)
+        {
+            var again = () => guard.AuthorizeAsync(Op("op-a"));
+            (await again.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("op-a").And.Contain("Authorized");
+        }
+
+        (await _outbox.GetAsync("op-a", default))!.Ticket.Should().BeEquivalentTo(open, "nothing was overwritten");
+        await guard.AuthorizeAsync(Op("op-b")).WaitAsync(Bound);
+        await guard.AuthorizeAsync(Op("op-c")).WaitAsync(Bound);
+        _fake.Reservations.Should().HaveCount(1, "the five refused attempts gave their pooled uses back: op-b and op-c used the last two");
+        await guard.AuthorizeAsync(Op("op-d")).WaitAsync(Bound);
+        _fake.Reservations.Should().HaveCount(2);
+    }
+
+    [Fact]
     public async Task Concurrent_authorizations_of_one_operation_id_let_exactly_one_through()
     {
         await using var guard = NewGuard(o => o.ReservationPoolSize = 20);

@@ -114,10 +114,12 @@ public sealed class MeteringGuard : IMeteringGuard, IHostedService, IAsyncDispos
         await EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
         var operationId = operation.OperationId ?? Guid.NewGuid().ToString("N");
         if (operation.OperationId is not null
+            && _strategy.HoldsFundsPerOperation
             && await _outbox.GetAsync(operationId, cancellationToken).ConfigureAwait(false) is { } existing)
         {
-            // Refused before anything is reserved. The insert-if-absent after authorization is the authority (two
-            // concurrent authorizations of one id can both pass this look); this look only spares the reservation.
+            // Refused before a hold is created that nothing could release. The insert-if-absent after authorization is
+            // the authority (two concurrent authorizations of one id can both pass this look); the look is made only
+            // where authorizing costs a hold of its own: a pooled use is given back, so the hot path skips the read.
             throw AlreadyInOutbox(operationId, existing.State.ToString());
         }
 
@@ -155,7 +157,8 @@ public sealed class MeteringGuard : IMeteringGuard, IHostedService, IAsyncDispos
         if (!added)
         {
             _strategy.Release(ticket);
-            throw AlreadyInOutbox(operationId, "authorized concurrently");
+            var present = await _outbox.GetAsync(operationId, CancellationToken.None).ConfigureAwait(false);
+            throw AlreadyInOutbox(operationId, present?.State.ToString() ?? "authorized concurrently");
         }
 
         _metrics.Authorized.Add(1);

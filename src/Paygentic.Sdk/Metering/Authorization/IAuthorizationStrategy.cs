@@ -9,6 +9,12 @@ internal interface IAuthorizationStrategy
     void Validate(MeteredOperation operation);
 
     /// <summary>
+    /// Whether each authorization creates a hold of its own on the server that <see cref="Release"/> cannot give back
+    /// (an unpooled reservation), so a refused one would waste it until it expires.
+    /// </summary>
+    bool HoldsFundsPerOperation { get; }
+
+    /// <summary>
     /// Authorizes; throws <see cref="PaygenticPaymentRequiredException"/> when the customer cannot pay. The ticket's
     /// <see cref="MeteringTicket.AuthorizedAt"/> is the moment the authorization was obtained.
     /// </summary>

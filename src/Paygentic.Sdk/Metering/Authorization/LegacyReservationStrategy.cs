@@ -20,6 +20,8 @@ internal sealed class LegacyReservationStrategy(
 {
     private readonly ConcurrentDictionary<PoolKey, Pool> _pools = new();
 
+    public bool HoldsFundsPerOperation => options.ReservationPoolSize <= 1;
+
     public void Validate(MeteredOperation operation)
     {
         if (operation.EstimatedQuantities is not { Count: > 0 } estimate)

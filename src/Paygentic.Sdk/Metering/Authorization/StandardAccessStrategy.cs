@@ -69,6 +69,9 @@ internal sealed class StandardAccessStrategy(
         };
     }
 
+    // An access check holds nothing.
+    public bool HoldsFundsPerOperation => false;
+
     public void Release(MeteringTicket ticket)
     {
         // Nothing is held for standard billing.
