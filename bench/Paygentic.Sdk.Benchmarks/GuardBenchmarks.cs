@@ -1,14 +1,7 @@
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using BenchmarkDotNet.Attributes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.Logging;
-using Paygentic.Emulator;
 using Paygentic.Sdk.Metering;
 using Paygentic.Sdk.Metering.Reporting;
+using Paygentic.Sdk.Testing;
 
 namespace Paygentic.Sdk.Benchmarks;
 
@@ -21,8 +14,7 @@ namespace Paygentic.Sdk.Benchmarks;
 public class GuardBenchmarks
 {
     private static readonly Dictionary<string, long> Estimate = new() { ["bm_basicsub"] = 1 };
-    private WebApplication _emulator = null!;
-    private HttpMessageHandler _transport = null!;
+    private PaygenticEmulator _emulator = null!;
     private PaygenticClient _client = null!;
     private MeteringGuard _guard = null!;
     private MeteredOperation _operation = null!;
@@ -34,19 +26,14 @@ public class GuardBenchmarks
     [GlobalSetup]
     public async Task Setup()
     {
-        _emulator = EmulatorApp.Build(new EmulatorOptions { AutoPay = true }, configure: builder =>
-        {
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseTestServer();
-        });
-        await _emulator.StartAsync();
-        _transport = _emulator.GetTestServer().CreateHandler();
-        var baseUrl = new Uri("http://127.0.0.1/");
-        _client = new PaygenticClient(new PaygenticOptions { ApiKey = EmulatorOptions.DefaultApiKey, BaseUrl = baseUrl, MerchantId = EmulatorOptions.DemoMerchantId }, _transport);
-        var customer = await CreateCustomerAsync(_transport, baseUrl);
+        _emulator = await PaygenticEmulator.StartAsync();
+        _client = _emulator.CreateClient();
+
+        // A wallet that outlasts any benchmark run ($1,000,000 at $0.01 an operation).
+        var customer = await _emulator.OnboardCustomerAsync(prefundUsd: 1_000_000m);
         _guard = new MeteringGuard(_client, new InMemoryUsageOutbox(), new MeteringOptions { ReservationPoolSize = PoolSize });
         await _guard.StartAsync(CancellationToken.None);
-        _operation = new MeteredOperation { CustomerId = customer, EstimatedQuantities = Estimate };
+        _operation = new MeteredOperation { CustomerId = customer.CustomerId, EstimatedQuantities = Estimate };
     }
 
     [GlobalCleanup]
@@ -54,35 +41,10 @@ public class GuardBenchmarks
     {
         await _guard.DisposeAsync();
         _client.Dispose();
-        await _emulator.StopAsync();
         await _emulator.DisposeAsync();
     }
 
     [Benchmark]
     public Task<MeteredResult<int>> GuardedOperation() =>
         _guard.RunAsync(_operation with { OperationId = "bench-" + Interlocked.Increment(ref _next).ToString(System.Globalization.CultureInfo.InvariantCulture) }, static (_, _) => Task.FromResult(0));
-
-    /// <summary>A customer whose wallet outlasts any benchmark run ($1,000,000 at $0.01 an operation).</summary>
-    private static async Task<string> CreateCustomerAsync(HttpMessageHandler transport, Uri baseUrl)
-    {
-        using var admin = new HttpClient(transport, disposeHandler: false) { BaseAddress = baseUrl };
-        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", EmulatorOptions.DefaultApiKey);
-        using var created = await admin.PostAsJsonAsync("/v0/customers", new
-        {
-            merchantId = EmulatorOptions.DemoMerchantId,
-            consumer = new { name = "Bench", email = $"{Guid.NewGuid():N}@example.com", address = new { country = "US", state = "CA", zipCode = "94105" } },
-        });
-        created.EnsureSuccessStatusCode();
-        var customerId = (string)JsonNode.Parse(await created.Content.ReadAsStringAsync())!["customerId"]!;
-        using var subscribed = await admin.PostAsJsonAsync("/v0/subscriptions", new
-        {
-            name = "Bench " + Guid.NewGuid().ToString("N"),
-            planId = "plan_legacy",
-            customerId,
-            startedAt = DateTimeOffset.UtcNow.AddMinutes(-1),
-            prefundAmount = "1000000.00",
-        });
-        subscribed.EnsureSuccessStatusCode();
-        return customerId;
-    }
 }

@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
+using Paygentic.Sdk.Customers;
 using Paygentic.Sdk.Metering;
 using Paygentic.Sdk.Outbox.Sqlite;
+using Paygentic.Sdk.Subscriptions;
 
 namespace Paygentic.Sdk.WireBench;
 
@@ -28,7 +27,7 @@ internal static class GuardBench
         var flush = bool.Parse(args.String("flush", new SqliteOutboxOptions().FlushEachCommit ? "true" : "false"));
         var prefix = args.String("prefix", "guard");
         using var client = new PaygenticClient(new PaygenticOptions { ApiKey = "sk_test_emulator", BaseUrl = url, MerchantId = "org_demo" });
-        var customer = await CreateCustomerAsync(url);
+        var customer = await CreateCustomerAsync(client);
         var run = 0;
         Task<(RunCost Cost, double[] Latencies, Allocation Allocation)> Round(int pool, int callers, int count) =>
             RoundAsync(client, customer, Path.Combine(dir, $"guard-{run++}.db"), flush, pool, callers, count, bound);
@@ -93,27 +92,21 @@ internal static class GuardBench
     /// <summary>Bytes per operation: the whole process (reports delivered included), and the caller's thread alone.</summary>
     private readonly record struct Allocation(double PerOperation, double OnCallerThread);
 
-    /// <summary>A customer with a paid legacy subscription (the emulator runs with --auto-pay).</summary>
-    private static async Task<string> CreateCustomerAsync(Uri url)
+    /// <summary>A customer with a paid legacy subscription, onboarded through the SDK itself (the emulator runs with --auto-pay).</summary>
+    private static async Task<string> CreateCustomerAsync(PaygenticClient client)
     {
-        using var admin = new HttpClient { BaseAddress = url };
-        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "sk_test_emulator");
-        using var created = await admin.PostAsJsonAsync("/v0/customers", new
+        var customer = await client.Customers.CreateAsync(new CreateCustomerRequest
         {
-            merchantId = "org_demo",
-            consumer = new { name = "Bench", email = $"{Guid.NewGuid():N}@example.com", address = new { country = "US", state = "CA", zipCode = "94105" } },
+            Consumer = new NewConsumer { Name = "Bench", Email = $"{Guid.NewGuid():N}@example.com", Address = new Address { Country = "US", State = "CA", ZipCode = "94105" } },
         });
-        created.EnsureSuccessStatusCode();
-        var customerId = (string)JsonNode.Parse(await created.Content.ReadAsStringAsync())!["customerId"]!;
-        using var subscribed = await admin.PostAsJsonAsync("/v0/subscriptions", new
+        await client.Subscriptions.CreateAsync(new CreateSubscriptionRequest
         {
-            name = "Bench " + Guid.NewGuid().ToString("N"),
-            planId = "plan_legacy",
-            customerId,
-            startedAt = DateTimeOffset.UtcNow.AddMinutes(-1),
-            prefundAmount = "100000.00",
+            Name = "Bench " + Guid.NewGuid().ToString("N"),
+            PlanId = "plan_legacy",
+            CustomerId = customer.CustomerId,
+            StartedAt = DateTimeOffset.UtcNow.AddMinutes(-1),
+            PrefundAmount = 100_000m,
         });
-        subscribed.EnsureSuccessStatusCode();
-        return customerId;
+        return customer.CustomerId;
     }
 }
