@@ -1,31 +1,25 @@
 namespace CodeRunner.Sandbox;
 
-/// <summary>How strongly submissions are isolated; the executor detects the strongest that works at start.</summary>
+/// <summary>How strongly submissions are isolated; detected at start.</summary>
 public enum IsolationLevel
 {
-    /// <summary>
-    /// Nothing usable: the probes failed or no job meter exists. Every submission ends as 13 Internal Error.
-    /// </summary>
+    /// <summary>No working sandbox (bubblewrap or the job meter is missing, or its probe failed), and running
+    /// unsandboxed was not allowed. Every submission ends as 13 Internal Error.</summary>
     Unavailable,
 
     /// <summary>
-    /// rlimits only (CPU, address space, file size, processes, core, open files), plus a uid drop when we are root.
-    /// No network isolation and no PID namespace.
+    /// Explicitly allowed only (<see cref="SandboxOptions.AllowUnsandboxed"/>, the sample's <c>--unsafe-no-sandbox</c>):
+    /// rlimits per process and, as root, a uid per job — but the job sees the host's files and network. Never for
+    /// untrusted code.
     /// </summary>
-    RlimitsOnly,
+    Unsandboxed,
 
     /// <summary>
-    /// Unprivileged: a new user namespace (we appear as root inside, with no capabilities outside), plus network
-    /// (no interfaces but a down loopback), PID and mount namespaces, plus rlimits.
+    /// bubblewrap: each job in new user, PID, network, IPC, UTS and cgroup namespaces, with a private root made of
+    /// read-only system directories, private tmpfs <c>/tmp</c>, <c>/dev/shm</c> and box, and (as root) a uid no other
+    /// live job on the host has.
     /// </summary>
-    UserNamespace,
-
-    /// <summary>
-    /// As root: new PID, network and mount namespaces, and a drop to a dedicated unprivileged uid (no capabilities,
-    /// no supplementary groups, no_new_privs) before the rlimits apply. Needed because RLIMIT_NPROC is not enforced
-    /// for root.
-    /// </summary>
-    NamespacesAndUidDrop,
+    Bubblewrap,
 }
 
 /// <summary>Human-readable descriptions of <see cref="IsolationLevel"/>.</summary>
@@ -34,12 +28,10 @@ public static class IsolationLevelExtensions
     /// <summary>One line saying what the level does and does not protect.</summary>
     public static string Describe(this IsolationLevel level) => level switch
     {
-        IsolationLevel.NamespacesAndUidDrop =>
-            "PID + network + mount namespaces, unprivileged uid per job, rlimits (CPU, address space, file size, processes); no network",
-        IsolationLevel.UserNamespace =>
-            "user + PID + network + mount namespaces, rlimits (CPU, address space, file size, processes); no network",
-        IsolationLevel.RlimitsOnly =>
-            "rlimits only (uid drop when root); NO network isolation and no PID namespace",
+        IsolationLevel.Bubblewrap =>
+            "bubblewrap: private read-only root, user + PID + network + IPC + UTS + cgroup namespaces, private tmpfs /tmp, /dev/shm and box; no network",
+        IsolationLevel.Unsandboxed =>
+            "UNSANDBOXED (--unsafe-no-sandbox): rlimits only; the job sees the host's files and network",
         _ => "no working sandbox: every submission ends as 13 Internal Error",
     };
 }

@@ -28,6 +28,9 @@ public sealed record Language(
     /// </summary>
     public long AddressSpaceHeadroomKb { get; init; }
 
+    /// <summary>The toolchain's executable (compiler or interpreter), checked before each job.</summary>
+    internal string ToolPath => CompileCommand?[0] ?? RunCommand[0];
+
     /// <inheritdoc />
     public override string ToString() => $"{Id} {Name}";
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.Versioning;
 using System.Text;
 using CodeRunner.Sandbox.Internal;
@@ -5,24 +6,29 @@ using CodeRunner.Sandbox.Internal;
 namespace CodeRunner.Sandbox;
 
 /// <summary>
-/// What this machine offers, detected once at start: the strongest isolation that actually works (each level is
-/// tried with a trivial command), how jobs are measured, and which languages have a toolchain.
+/// What this machine offers, detected once at start: whether bubblewrap works (a trivial job is run through the whole
+/// chain), how a job's memory is bounded, how jobs are measured, and which languages have a toolchain.
 /// </summary>
 public sealed class SandboxEnvironment
 {
+    /// <summary>The Debian package that provides bubblewrap, and how to install it.</summary>
+    public const string InstallHint = "install bubblewrap (Debian/Ubuntu: apt-get install -y bubblewrap)";
+
     private SandboxEnvironment(
         SandboxOptions options,
         IsolationLevel isolation,
+        MemoryEnforcement memory,
         LanguageRegistry languages,
-        JobMeter? meter,
-        SandboxTools? tools,
+        SandboxCommand? command,
+        HostUidPool? uids,
         IReadOnlyList<string> probeNotes)
     {
         Options = options;
         Isolation = isolation;
+        Memory = memory;
         Languages = languages;
-        Meter = meter;
-        Tools = tools;
+        Command = command;
+        Uids = uids;
         ProbeNotes = probeNotes;
     }
 
@@ -32,30 +38,48 @@ public sealed class SandboxEnvironment
     /// <summary>The isolation every submission runs under.</summary>
     public IsolationLevel Isolation { get; }
 
-    /// <summary>One line describing <see cref="Isolation"/>.</summary>
-    public string IsolationDescription => Isolation.Describe();
+    /// <summary>How a job's memory limit is enforced.</summary>
+    public MemoryEnforcement Memory { get; }
 
-    /// <summary>True when we run as root, so each job drops to an unprivileged uid from the pool.</summary>
-    public bool DropsToSandboxUid => Isolation is IsolationLevel.NamespacesAndUidDrop
-        || (Isolation == IsolationLevel.RlimitsOnly && Environment.IsPrivilegedProcess && Tools?.Setpriv is not null);
+    /// <summary>The isolation line printed at start: the level, the job's uid and how its memory is bounded.</summary>
+    public string IsolationDescription => Isolation switch
+    {
+        IsolationLevel.Unavailable => Isolation.Describe(),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{Isolation.Describe()}; {UidDescription}; job memory: {MemoryDescription}"),
+    };
+
+    /// <summary>True when jobs run as uids of <see cref="SandboxOptions.SandboxUidBase"/>'s range (we are root).</summary>
+    public bool DropsToSandboxUid => Uids is not null;
 
     /// <summary>The languages available here.</summary>
     public LanguageRegistry Languages { get; }
 
     /// <summary>How CPU time, wall time and memory are measured.</summary>
-    public string MeterDescription => Meter?.Description ?? "none (no C compiler and no /usr/bin/time)";
+    public static string MeterDescription =>
+        "job meter (the job's PID 1: rlimits, wall limit, CPU time of every process of the job, microseconds)";
 
-    /// <summary>Why stronger isolation levels were rejected, one line each.</summary>
+    /// <summary>Why stronger isolation was rejected, and what is missing, one line each.</summary>
     public IReadOnlyList<string> ProbeNotes { get; }
 
-    internal JobMeter? Meter { get; }
+    internal SandboxCommand? Command { get; }
 
-    internal SandboxTools? Tools { get; }
+    internal HostUidPool? Uids { get; }
+
+    private string UidDescription => Uids is null
+        ? "jobs run as this process's uid (not root: no uid per job)"
+        : string.Create(CultureInfo.InvariantCulture,
+            $"a host-unique uid per job from {Options.SandboxUidBase}-{Options.SandboxUidBase + Options.SandboxUidCount - 1} (flock in {Options.UidLockDirectory})");
+
+    private string MemoryDescription => Memory switch
+    {
+        MemoryEnforcement.CgroupV1 => "cgroup v1 memory + pids limit per job",
+        MemoryEnforcement.RssWatchdog => "watchdog summing the RSS of the job's processes (no cgroup could be created)",
+        _ => "RLIMIT_AS per process",
+    };
 
     /// <summary>
-    /// Detects the environment: compiles the job meter (or falls back to GNU time), finds the toolchains, then tries
-    /// each isolation level from <see cref="SandboxOptions.MaxIsolation"/> down and keeps the first that runs
-    /// <c>true</c> successfully. Takes well under a second here.
+    /// Detects the environment: compiles the job meter, finds the toolchains, then runs <c>true</c> under bubblewrap
+    /// (or, when <see cref="SandboxOptions.AllowUnsandboxed"/> is set and bubblewrap does not work, unsandboxed).
     /// </summary>
     public static async Task<SandboxEnvironment> DetectAsync(SandboxOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -64,44 +88,83 @@ public sealed class SandboxEnvironment
         if (!OperatingSystem.IsLinux())
         {
             notes.Add("the sandbox needs Linux (namespaces, rlimits, /proc)");
-            return new SandboxEnvironment(options, IsolationLevel.Unavailable, new LanguageRegistry([], []), null, null, notes);
+            return new SandboxEnvironment(options, IsolationLevel.Unavailable, MemoryEnforcement.PerProcessAddressSpace, new LanguageRegistry([], []), null, null, notes);
         }
 
-        JobMeter? meter = await JobMeter.CreateAsync(options.PreferGnuTime, cancellationToken).ConfigureAwait(false);
+        (JobMeter? meter, string? meterFailure) = await JobMeter.CreateAsync(cancellationToken).ConfigureAwait(false);
         LanguageRegistry languages = await LanguageRegistry.DetectAsync(cancellationToken).ConfigureAwait(false);
         SandboxTools? tools = SandboxTools.Find();
+        if (options.BubblewrapMissing && tools is not null)
+        {
+            tools = tools with { Bwrap = null };
+        }
+
         if (meter is null || tools is null)
         {
-            notes.Add(meter is null ? "no job meter: neither a C compiler nor /usr/bin/time" : "prlimit or env not found");
-            return new SandboxEnvironment(options, IsolationLevel.Unavailable, languages, meter, tools, notes);
+            notes.Add(meterFailure ?? "sh or env not found");
+            return new SandboxEnvironment(options, IsolationLevel.Unavailable, MemoryEnforcement.PerProcessAddressSpace, languages, null, null, notes);
         }
 
-        var candidate = new SandboxEnvironment(options, IsolationLevel.Unavailable, languages, meter, tools, notes);
-        foreach (IsolationLevel level in new[] { IsolationLevel.NamespacesAndUidDrop, IsolationLevel.UserNamespace, IsolationLevel.RlimitsOnly })
+        HostUidPool? uids = null;
+        if (Environment.IsPrivilegedProcess)
         {
-            if (level > options.MaxIsolation)
+            if (tools.Setpriv is null)
             {
-                continue;
+                notes.Add("setpriv (util-linux) not found: as root every job must drop to its own uid");
+                return new SandboxEnvironment(options, IsolationLevel.Unavailable, MemoryEnforcement.PerProcessAddressSpace, languages, null, null, notes);
             }
 
-            string? failure = await candidate.ProbeAsync(level, cancellationToken).ConfigureAwait(false);
+            uids = new HostUidPool(options.UidLockDirectory, options.SandboxUidBase, options.SandboxUidCount, options.TimeProvider);
+            uids.EnsureLockDirectory();
+        }
+
+        string? cgroupFailure = options.UseCgroups ? JobCgroup.Probe() : "cgroups turned off";
+        var command = new SandboxCommand(tools, meter, options.TmpfsSizeBytes);
+        if (tools.Bwrap is null)
+        {
+            notes.Add("bubblewrap (bwrap) not found: " + InstallHint);
+        }
+        else
+        {
+            MemoryEnforcement memory = cgroupFailure is null ? MemoryEnforcement.CgroupV1 : MemoryEnforcement.RssWatchdog;
+            var bubblewrap = new SandboxEnvironment(options, IsolationLevel.Bubblewrap, memory, languages, command, uids, notes);
+            string? failure = await bubblewrap.ProbeAsync(cancellationToken).ConfigureAwait(false);
             if (failure is null)
             {
-                return new SandboxEnvironment(options, level, languages, meter, tools, notes);
+                if (cgroupFailure is not null)
+                {
+                    notes.Add("no cgroup per job (" + cgroupFailure + "): memory is bounded by a watchdog");
+                }
+
+                return bubblewrap;
             }
 
-            notes.Add($"{level}: {failure}");
+            notes.Add("bubblewrap does not work here: " + failure);
         }
 
-        return candidate;
+        if (!options.AllowUnsandboxed)
+        {
+            return new SandboxEnvironment(options, IsolationLevel.Unavailable, MemoryEnforcement.PerProcessAddressSpace, languages, null, null, notes);
+        }
+
+        var unsandboxed = new SandboxEnvironment(options, IsolationLevel.Unsandboxed, MemoryEnforcement.PerProcessAddressSpace, languages, command, uids, notes);
+        string? unsandboxedFailure = await unsandboxed.ProbeAsync(cancellationToken).ConfigureAwait(false);
+        if (unsandboxedFailure is null)
+        {
+            return unsandboxed;
+        }
+
+        notes.Add("unsandboxed: " + unsandboxedFailure);
+        return new SandboxEnvironment(options, IsolationLevel.Unavailable, MemoryEnforcement.PerProcessAddressSpace, languages, null, null, notes);
     }
 
     /// <summary>
     /// The same detection results with other options or languages, without probing again (tests use it to point jobs
-    /// at their own work root or to pretend a toolchain is missing). The isolation level is kept as detected.
+    /// at their own work root, to pretend a toolchain is missing, or to bound memory with the watchdog).
     /// </summary>
-    internal SandboxEnvironment With(SandboxOptions? options = null, LanguageRegistry? languages = null) =>
-        new(options ?? Options, Isolation, languages ?? Languages, Meter, Tools, ProbeNotes);
+    internal SandboxEnvironment With(
+        SandboxOptions? options = null, LanguageRegistry? languages = null, MemoryEnforcement? memory = null, IsolationLevel? isolation = null) =>
+        new(options ?? Options, isolation ?? Isolation, memory ?? Memory, languages ?? Languages, Command, Uids, ProbeNotes);
 
     /// <summary>A multi-line report for logs and the sample's start-up banner.</summary>
     public string Describe()
@@ -121,56 +184,33 @@ public sealed class SandboxEnvironment
 
         foreach (string note in ProbeNotes)
         {
-            text.AppendLine($"Rejected: {note}");
+            text.AppendLine($"Note: {note}");
         }
 
         return text.ToString();
     }
 
     [SupportedOSPlatform("linux")]
-    private async Task<string?> ProbeAsync(IsolationLevel level, CancellationToken cancellationToken)
+    private async Task<string?> ProbeAsync(CancellationToken cancellationToken)
     {
-        bool needsRoot = level == IsolationLevel.NamespacesAndUidDrop;
-        if (needsRoot && !Environment.IsPrivilegedProcess)
-        {
-            return "needs root";
-        }
-
-        if (level != IsolationLevel.RlimitsOnly && Tools!.Unshare is null)
-        {
-            return "unshare not found";
-        }
-
-        if (needsRoot && Tools!.Setpriv is null)
-        {
-            return "setpriv not found";
-        }
-
         string? trueCommand = Toolchain.Find("true");
         if (trueCommand is null)
         {
             return "'true' not found";
         }
 
-        var probe = new SandboxEnvironment(Options, level, Languages, Meter, Tools, ProbeNotes);
-        SandboxUidPool.Lease? lease = probe.DropsToSandboxUid
-            ? await SandboxUidPool.For(Options.SandboxUidBase, Options.SandboxUidCount).AcquireAsync(cancellationToken).ConfigureAwait(false)
-            : null;
+        var limits = new JobLimits(2, TimeSpan.FromSeconds(5), 256_000, 1_024, 16);
+        JobSession? session = null;
+        string? cleanupFailure = null;
         try
         {
-            using JobDirectory job = JobDirectory.Create(Options.WorkRoot ?? Path.GetTempPath(), lease?.Uid);
-            var limits = new JobLimits(2, TimeSpan.FromSeconds(5), 256_000, 1_024, 16);
-            string meta = job.MetaPath("probe");
-            IReadOnlyList<string> argv = new SandboxCommand(Tools!, Meter!).Build(level, lease?.Uid, limits, meta, job.Box, [trueCommand]);
-            ChildOutcome outcome = await ChildProcess.RunAsync(
-                argv, job.Box, stdin: null, TimeSpan.FromSeconds(10), 4096, TimeProvider.System, cancellationToken).ConfigureAwait(false);
-            MeterReport? report = Meter!.Read(meta);
-            if (outcome.ExitCode == 0 && report is { ExitCode: 0 })
-            {
-                return null;
-            }
-
-            return $"probe exited {outcome.ExitCode}: {outcome.Stderr.Text.Trim()}";
+            session = await JobSession.OpenAsync(this, cancellationToken).ConfigureAwait(false);
+            StepResult step = await session.RunStepAsync("probe", [trueCommand], limits, stdin: null, BoxMode.PrivateTmpfs, cancellationToken).ConfigureAwait(false);
+            cleanupFailure = await session.CloseAsync().ConfigureAwait(false);
+            session = null;
+            return step.Report is { ExitCode: 0, Error: null } && cleanupFailure is null
+                ? null
+                : $"probe exited {step.Outcome.ExitCode}: {step.Report?.Error ?? cleanupFailure ?? step.Outcome.Stderr.Text.Trim()}";
         }
         catch (SandboxFailureException ex)
         {
@@ -178,7 +218,10 @@ public sealed class SandboxEnvironment
         }
         finally
         {
-            lease?.Dispose();
+            if (session is not null)
+            {
+                await session.CloseAsync().ConfigureAwait(false);
+            }
         }
     }
 }

@@ -1,22 +1,19 @@
 using System.Globalization;
 using System.Runtime.Versioning;
 using CodeRunner.Sandbox.Internal;
+using Microsoft.Extensions.Logging;
 
 namespace CodeRunner.Sandbox;
 
 /// <summary>
-/// Runs each submission as a child process in a fresh private directory, under the strongest isolation detected
-/// (see <see cref="SandboxEnvironment"/>). Compiled languages compile first, in the same sandbox, with the compile
-/// limits; compile time is not part of <see cref="SubmissionResult.Time"/> and is never billed.
-/// Safe to call concurrently (each concurrent job gets its own sandbox uid when running as root).
+/// Runs each submission in its own throwaway sandbox (see <see cref="SandboxEnvironment"/>). Compiled languages
+/// compile first, in a sandbox of their own with the compile limits; compile time is not part of
+/// <see cref="SubmissionResult.Time"/> and is never billed. Safe to call concurrently; a failure of the sandbox itself
+/// (set-up or cleanup) ends that one submission as 13 Internal Error and never escapes <see cref="ExecuteAsync"/>.
 /// </summary>
 public sealed class SandboxExecutor : ISandboxExecutor
 {
-    /// <summary>Extra wall time the executor waits before killing a job whose meter enforces the wall limit itself.</summary>
-    private static readonly TimeSpan Backstop = TimeSpan.FromSeconds(2);
-
     private readonly SandboxOptions _options;
-    private readonly SandboxCommand? _command;
 
     /// <summary>Creates an executor for an already detected environment.</summary>
     public SandboxExecutor(SandboxEnvironment environment)
@@ -24,9 +21,6 @@ public sealed class SandboxExecutor : ISandboxExecutor
         ArgumentNullException.ThrowIfNull(environment);
         Environment = environment;
         _options = environment.Options;
-        _command = environment.Tools is not null && environment.Meter is not null
-            ? new SandboxCommand(environment.Tools, environment.Meter)
-            : null;
     }
 
     /// <inheritdoc />
@@ -40,63 +34,67 @@ public sealed class SandboxExecutor : ISandboxExecutor
     public async Task<SubmissionResult> ExecuteAsync(Submission submission, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(submission);
-        if (!OperatingSystem.IsLinux() || Environment.Isolation == IsolationLevel.Unavailable || _command is null)
+        if (!OperatingSystem.IsLinux() || Environment.Isolation == IsolationLevel.Unavailable || Environment.Command is null)
         {
             return InternalError("No working sandbox on this server: " + string.Join("; ", Environment.ProbeNotes));
         }
 
-        if (!Environment.Languages.TryGet(submission.LanguageId, out Language? language))
+        if (!Environment.Languages.TryGet(submission.LanguageId, out Language? language) || !File.Exists(language.ToolPath))
         {
-            return InternalError($"Language {submission.LanguageId} is not available on this server (its toolchain was not found at start).");
+            return InternalError($"Language {submission.LanguageId} is not available on this server (its toolchain was not found).");
         }
 
-        SandboxUidPool.Lease? lease = Environment.DropsToSandboxUid
-            ? await SandboxUidPool.For(_options.SandboxUidBase, _options.SandboxUidCount).AcquireAsync(cancellationToken).ConfigureAwait(false)
-            : null;
+        JobSession? session = null;
+        SubmissionResult result;
         try
         {
-            using JobDirectory job = JobDirectory.Create(_options.WorkRoot ?? Path.GetTempPath(), lease?.Uid);
-            job.WriteBoxFile(language.SourceFileName, submission.SourceCode, lease?.Uid);
-            return await CompileAndRunAsync(submission, language, job, lease?.Uid, cancellationToken).ConfigureAwait(false);
+            session = await JobSession.OpenAsync(Environment, cancellationToken).ConfigureAwait(false);
+            session.Directory.WriteBoxFile(language.SourceFileName, submission.SourceCode, session.Uid);
+            result = await CompileAndRunAsync(submission, language, session, cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is SandboxFailureException or IOException or UnauthorizedAccessException or InvalidOperationException
+            && !cancellationToken.IsCancellationRequested)
         {
-            throw;
-        }
-        catch (Exception ex) when (ex is SandboxFailureException or IOException or UnauthorizedAccessException or InvalidOperationException)
-        {
-            return InternalError("Sandbox failure: " + ex.Message);
+            result = InternalError("Sandbox failure: " + ex.Message);
         }
         finally
         {
-            lease?.Dispose();
+            if (session is not null && await session.CloseAsync().ConfigureAwait(false) is { } leftover)
+            {
+                // A job directory we could not remove costs this submission its result (its files are still on disk,
+                // never visible to another job), not the process.
+                Log.CleanupFailed(_options.Logger, session.Directory.Root, leftover);
+                result = InternalError("Sandbox cleanup failed: " + leftover);
+            }
         }
+
+        return result;
     }
 
     [SupportedOSPlatform("linux")]
     private async Task<SubmissionResult> CompileAndRunAsync(
-        Submission submission, Language language, JobDirectory job, int? uid, CancellationToken cancellationToken)
+        Submission submission, Language language, JobSession session, CancellationToken cancellationToken)
     {
         string? compileOutput = null;
         if (language.CompileCommand is { } compile)
         {
-            JobLimits compileLimits = JobLimits.ForCompile(_options.Compile);
-            StepResult compiled = await RunStepAsync("compile", compile, compileLimits, stdin: null, job, uid, cancellationToken).ConfigureAwait(false);
+            JobLimits compileLimits = JobLimits.ForCompile(_options.Compile, Environment.Memory);
+            StepResult compiled = await session.RunStepAsync("compile", compile, compileLimits, stdin: null, BoxMode.Writable, cancellationToken).ConfigureAwait(false);
             compileOutput = Join(compiled.Outcome.Stdout.Text, compiled.Outcome.Stderr.Text);
-            if (compiled.Report is null && !compiled.Outcome.KilledByDeadline)
+            if (compiled.Report is { Error: { } error } || (compiled.Report is null && !compiled.Outcome.KilledByDeadline))
             {
-                return InternalError("Sandbox failure while compiling: " + compiled.Outcome.Stderr.Text.Trim(), compileOutput);
+                return InternalError("Sandbox failure while compiling: " + (compiled.Report?.Error ?? compiled.Outcome.Stderr.Text.Trim()), compileOutput);
             }
 
-            if (compiled.Outcome.KilledByDeadline || compiled.Report!.TimedOut || compiled.Report.ExitCode != 0)
+            if (compiled.Outcome.KilledByDeadline || compiled.Report!.TimedOut || compiled.Report.ExitCode != 0 || compiled.MemoryExceeded)
             {
                 bool timedOut = compiled.Outcome.KilledByDeadline || compiled.Report!.TimedOut || compiled.Report.ExitSignal == 24;
                 return new SubmissionResult
                 {
                     Status = JudgeStatus.CompilationError,
                     CompileOutput = timedOut ? Join(compileOutput, "Compilation time limit exceeded.") : NullIfEmpty(compileOutput),
-                    Message = compiled.Report?.ExitSignal is int signal
-                        ? $"Compiler killed by signal {signal} ({Verdict.SignalName(signal)})"
+                    Message = compiled.MemoryExceeded ? "Compiler " + Verdict.MemoryLimitExceeded
+                        : compiled.Report?.ExitSignal is int signal ? $"Compiler killed by signal {signal} ({Verdict.SignalName(signal)})"
                         : $"Compiler exited with status {compiled.Report?.ExitCode}",
                     ExecutionMilliseconds = 1,
                     Isolation = Environment.Isolation,
@@ -104,29 +102,25 @@ public sealed class SandboxExecutor : ISandboxExecutor
             }
         }
 
-        JobLimits runLimits = JobLimits.ForRun(submission.Limits, language);
+        JobLimits runLimits = JobLimits.ForRun(submission.Limits, language, Environment.Memory);
         string memoryMb = Math.Max(16, submission.Limits.MemoryLimit / 1024).ToString(CultureInfo.InvariantCulture);
         IEnumerable<string> program = language.RunCommand.Select(arg => arg.Replace(LanguageRegistry.MemoryMbPlaceholder, memoryMb, StringComparison.Ordinal));
-        StepResult run = await RunStepAsync("run", program, runLimits, submission.Stdin, job, uid, cancellationToken).ConfigureAwait(false);
-        return ToResult(submission, language, run, NullIfEmpty(compileOutput));
+        StepResult run = await session.RunStepAsync("run", program, runLimits, submission.Stdin, BoxMode.PrivateTmpfs, cancellationToken).ConfigureAwait(false);
+        return ToResult(submission, run, NullIfEmpty(compileOutput));
     }
 
-    [SupportedOSPlatform("linux")]
-    private async Task<StepResult> RunStepAsync(
-        string step, IEnumerable<string> program, JobLimits limits, string? stdin, JobDirectory job, int? uid, CancellationToken cancellationToken)
-    {
-        string meta = job.MetaPath(step);
-        IReadOnlyList<string> argv = _command!.Build(Environment.Isolation, uid, limits, meta, job.Box, program);
-        TimeSpan deadline = Environment.Meter!.EnforcesWallTime ? limits.Wall + Backstop : limits.Wall;
-        ChildOutcome outcome = await ChildProcess.RunAsync(
-            argv, job.Box, stdin, deadline, _options.OutputCapBytes, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
-        return new StepResult(outcome, Environment.Meter.Read(meta));
-    }
-
-    private SubmissionResult ToResult(Submission submission, Language language, StepResult run, string? compileOutput)
+    private SubmissionResult ToResult(Submission submission, StepResult run, string? compileOutput)
     {
         ChildOutcome outcome = run.Outcome;
         MeterReport? report = run.Report;
+        if (report?.Error is { } error)
+        {
+            // The meter could not start the program (its report says so; the program cannot write there).
+            return error.EndsWith("Exec format error", StringComparison.Ordinal)
+                ? new SubmissionResult { Status = JudgeStatus.ExecFormatError, Message = error, CompileOutput = compileOutput, Isolation = Environment.Isolation }
+                : InternalError("Sandbox failure: " + error, compileOutput);
+        }
+
         if (report is null && !outcome.KilledByDeadline)
         {
             return InternalError(
@@ -134,7 +128,7 @@ public sealed class SandboxExecutor : ISandboxExecutor
                 compileOutput);
         }
 
-        // Killed by our own deadline without a report (GNU time fallback): the CPU time is unknown but bounded by the
+        // Killed by our backstop without a report (the meter itself hung): the CPU time is unknown but bounded by the
         // CPU limit and by the wall time; bill the smaller.
         decimal wallSeconds = report is null ? Seconds(outcome.Elapsed) : Micros(report.WallMicroseconds);
         decimal cpuSeconds = report is null ? Math.Min(wallSeconds, submission.Limits.CpuTimeLimit) : Micros(report.CpuMicroseconds);
@@ -142,9 +136,8 @@ public sealed class SandboxExecutor : ISandboxExecutor
 
         string stdout = outcome.Stdout.Text;
         string stderr = outcome.Stderr.Text;
-        string? programPath = language.RunCommand[0];
         (JudgeStatus status, string? message) = Verdict.Decide(
-            report, outcome.KilledByDeadline, cpuSeconds, submission.Limits, stdout, stderr, submission.ExpectedOutput, programPath);
+            report, outcome.KilledByDeadline, run.MemoryExceeded, cpuSeconds, submission.Limits, stdout, submission.ExpectedOutput);
 
         var notes = new List<string>();
         if (message is not null)
@@ -198,6 +191,4 @@ public sealed class SandboxExecutor : ISandboxExecutor
         string.IsNullOrEmpty(first) ? second : string.IsNullOrEmpty(second) ? first : first.TrimEnd('\n') + "\n" + second;
 
     private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
-
-    private sealed record StepResult(ChildOutcome Outcome, MeterReport? Report);
 }

@@ -92,12 +92,12 @@ public static class SubmissionCatalogue
         Entry("hostile-sleep", "Sleeps without using CPU: stopped on the 3 s wall clock.", JudgeStatus.TimeLimitExceeded,
             new Submission("sleep 30\n", Bash, limits: HostileLimits)),
         new("hostile-fork-bomb",
-            "Forks without end. RLIMIT_NPROC (20, counted for the job's own uid or user namespace) makes fork() fail; the " +
-            "uncaught BlockingIOError ends the first process with status 1, the meter (PID 1 of the namespace) then exits " +
-            "and the kernel kills every remaining process. Usually 11 NZEC; 5 or 12 if a limit or a signal wins the race.",
+            "Forks without end. RLIMIT_NPROC and the pids cgroup (20, for the job's own uid) make fork() fail; the " +
+            "uncaught BlockingIOError ends the first process with status 1, and the meter (PID 1 of the namespace) kills and " +
+            "reaps every remaining process. Usually 11 NZEC; 5 or 12 if a limit or a signal wins the race.",
             new Submission("import os\nwhile True:\n    os.fork()\n", Python, limits: HostileLimits),
             [JudgeStatus.RuntimeErrorNzec, JudgeStatus.TimeLimitExceeded, JudgeStatus.RuntimeErrorOther]),
-        Entry("hostile-memory-hog", "Allocates 1 GiB under a 64000 KB address-space limit: MemoryError, exit status 1.", JudgeStatus.RuntimeErrorNzec,
+        Entry("hostile-memory-hog", "Allocates 1 GiB under a 64000 KB job memory limit: killed for memory, 12 Runtime Error with \"memory limit exceeded\".", JudgeStatus.RuntimeErrorOther,
             new Submission("print('allocating 1 GiB', flush=True)\nhog = bytearray(1024 * 1024 * 1024)\nprint('allocated', len(hog))\n", Python, limits: HostileLimits)),
         Entry("hostile-network", NetworkDescription, JudgeStatus.RuntimeErrorNzec,
             new Submission(NetworkProgram, Python, limits: HostileLimits)),

@@ -51,7 +51,17 @@ if (arguments.ListBuiltIn)
     return ExitCodes.Success;
 }
 
-SandboxExecutor sandbox = await SandboxExecutor.CreateAsync(cancellationToken: cancellation.Token);
+SandboxExecutor sandbox = await SandboxExecutor.CreateAsync(
+    new SandboxOptions { AllowUnsandboxed = arguments.AllowUnsandboxed }, cancellation.Token);
+if (sandbox.Environment.Isolation == IsolationLevel.Unavailable)
+{
+    await Console.Error.WriteLineAsync(
+        $"error: no sandbox to run untrusted code in: {string.Join("; ", sandbox.Environment.ProbeNotes)}.\n" +
+        $"CodeRunner runs submissions inside bubblewrap: {SandboxEnvironment.InstallHint}. " +
+        "To run without isolation anyway (never for untrusted code), pass --unsafe-no-sandbox.");
+    return ExitCodes.Usage;
+}
+
 Console.WriteLine($"Sandbox isolation: {sandbox.Environment.Isolation} — {sandbox.Environment.IsolationDescription}");
 Console.WriteLine($"Languages: {string.Join(", ", sandbox.Environment.Languages.Available)}");
 

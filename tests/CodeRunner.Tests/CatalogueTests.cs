@@ -8,7 +8,7 @@ namespace CodeRunner.Tests;
 public class CatalogueTests(ITestOutputHelper output)
 {
     /// <summary>What the sample will do at start: run every built-in submission whose language is available here.</summary>
-    [SandboxFact(IsolationLevel.UserNamespace)]
+    [SandboxFact(IsolationLevel.Bubblewrap)]
     public async Task Every_available_entry_ends_with_its_expected_status()
     {
         var failures = new List<string>();

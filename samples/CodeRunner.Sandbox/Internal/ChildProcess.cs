@@ -23,6 +23,8 @@ internal static class ChildProcess
     {
         ["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
         ["LC_ALL"] = "C",
+        // No diagnostic IPC socket for any .NET program started from here.
+        ["DOTNET_EnableDiagnostics"] = "0",
     };
 
     public static async Task<ChildOutcome> RunAsync(
@@ -32,7 +34,8 @@ internal static class ChildProcess
         TimeSpan deadline,
         int outputCap,
         TimeProvider timeProvider,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Action<int>? onStarted = null)
     {
         var startInfo = new ProcessStartInfo(argv[0])
         {
@@ -65,6 +68,7 @@ internal static class ChildProcess
             throw new SandboxFailureException($"Could not start {argv[0]}: {ex.Message}", ex);
         }
 
+        onStarted?.Invoke(process.Id);
         var stdout = new CappedCapture(outputCap);
         var stderr = new CappedCapture(outputCap);
         using var drainCts = new CancellationTokenSource();

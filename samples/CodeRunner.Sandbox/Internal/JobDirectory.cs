@@ -4,16 +4,15 @@ using System.Runtime.Versioning;
 namespace CodeRunner.Sandbox.Internal;
 
 /// <summary>
-/// The private directories of one job:
+/// The private directories of one job on the host:
 /// <list type="bullet">
-/// <item><c>Root</c> (ours, mode 711 when a uid is dropped to, else 700): holds the meter's reports, which the program
-/// can neither list nor touch, only traverse.</item>
-/// <item><c>Box</c> (mode 700, owned by the sandbox uid): the program's working directory, HOME and TMPDIR.</item>
+/// <item><c>Root</c> (ours; mode 711 when the job runs as another uid, else 700): holds the meter's reports, which the
+/// job never sees (under bubblewrap only the box is bound into its root).</item>
+/// <item><c>Box</c> (mode 700, owned by the job's uid): the source, and what the compiler writes.</item>
 /// </list>
-/// Both are removed on dispose, whatever happened.
 /// </summary>
 [SupportedOSPlatform("linux")]
-internal sealed class JobDirectory : IDisposable
+internal sealed class JobDirectory
 {
     private JobDirectory(string root)
     {
@@ -25,34 +24,24 @@ internal sealed class JobDirectory : IDisposable
 
     public string Box { get; }
 
+    /// <summary>A name unique to this job (used for its cgroups too).</summary>
+    public string Name => Path.GetFileName(Root);
+
     public static JobDirectory Create(string workRoot, int? sandboxUid)
     {
-        string root = Path.Combine(workRoot, "coderunner-job-" + Guid.NewGuid().ToString("N"));
-        if (Directory.Exists(root))
+        var job = new JobDirectory(Path.Combine(workRoot, "coderunner-job-" + Guid.NewGuid().ToString("N")));
+        const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        Directory.CreateDirectory(job.Root, Private);
+        Directory.CreateDirectory(job.Box, Private);
+        if (sandboxUid is int uid)
         {
-            throw new SandboxFailureException($"Job directory {root} already exists.");
+            // The job's uid must reach its box through our root directory (bubblewrap binds it as that uid): search (x)
+            // but not read (r).
+            File.SetUnixFileMode(job.Root, Private | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+            GiveToSandbox(job.Box, uid);
         }
 
-        var job = new JobDirectory(root);
-        try
-        {
-            Directory.CreateDirectory(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            Directory.CreateDirectory(job.Box, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            if (sandboxUid is int uid)
-            {
-                // The sandbox uid must reach its box through our root directory: search (x) but not read (r).
-                File.SetUnixFileMode(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
-                    | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
-                GiveToSandbox(job.Box, uid);
-            }
-
-            return job;
-        }
-        catch
-        {
-            job.Dispose();
-            throw;
-        }
+        return job;
     }
 
     /// <summary>Writes a file into the box (e.g. the source) and hands it to the sandbox uid.</summary>
@@ -78,42 +67,40 @@ internal sealed class JobDirectory : IDisposable
         return path;
     }
 
-    public string MetaPath(string step) => Path.Combine(Root, step + ".meta");
+    public string ReportPath(string step) => Path.Combine(Root, step + ".meter");
 
-    public void Dispose()
+    /// <summary>
+    /// Removes the whole job directory. rm(1) walks the tree with unlinkat relative to each directory, so a tree deeper
+    /// than PATH_MAX goes too (a recursive delete by full paths fails there); a directory the job made unreadable is
+    /// given back to us first when we are not root.
+    /// </summary>
+    /// <returns>Null when the directory is gone, else why not.</returns>
+    public async Task<string?> RemoveAsync()
     {
-        if (!Directory.Exists(Root))
+        string? failure = null;
+        foreach (string[] command in new[]
         {
-            return;
-        }
-
-        try
+            new[] { "rm", "-rf", "--one-file-system", "--", Root },
+            ["chmod", "-R", "u+rwX", "--", Root],
+            ["rm", "-rf", "--one-file-system", "--", Root],
+        })
         {
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (UnauthorizedAccessException)
-        {
-            // Without root, a program may have made a subdirectory unreadable (chmod 000); give it back and retry.
-            MakeWritable(Root);
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-            MakeWritable(Root);
-            Directory.Delete(Root, recursive: true);
-        }
-    }
-
-    private static void MakeWritable(string directory)
-    {
-        File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        foreach (string child in Directory.EnumerateDirectories(directory))
-        {
-            if (!new DirectoryInfo(child).Attributes.HasFlag(FileAttributes.ReparsePoint))
+            if (!Directory.Exists(Root))
             {
-                MakeWritable(child);
+                return null;
             }
+
+            string? tool = Toolchain.Find(command[0]);
+            if (tool is null)
+            {
+                return $"{command[0]} not found";
+            }
+
+            ToolResult result = await Toolchain.RunAsync([tool, .. command[1..]], TimeSpan.FromSeconds(60), CancellationToken.None).ConfigureAwait(false);
+            failure = result.Stderr.Trim();
         }
+
+        return Directory.Exists(Root) ? $"could not remove {Root}: {failure}" : null;
     }
 
     private static void GiveToSandbox(string path, int uid)

@@ -1,27 +1,31 @@
 namespace CodeRunner.Sandbox.Internal;
 
 /// <summary>
-/// C source of the job meter, compiled once at start when a C compiler exists.
+/// C source of the job meter, compiled once at start (a C compiler is a prerequisite of the sandbox).
 /// <para>
-/// Why a helper at all: the job is a chain of exec'ing tools (setpriv, prlimit, env, the interpreter), and the user's
-/// program may fork. Only a parent that waits for the chain can read its CPU time and max RSS, children included
-/// (getrusage(RUSAGE_CHILDREN) with microsecond resolution). GNU time does the same but prints centiseconds, so it is
-/// only the fallback.
+/// Under bubblewrap it is the job's PID 1 (<c>--as-pid-1</c>): every orphan of the job is reparented to it, so by
+/// reaping until no child is left it counts the CPU time of the whole PID namespace (getrusage(RUSAGE_CHILDREN),
+/// microseconds) — a daemon or an unreaped child that burns CPU is billed like the main process. When the main
+/// process exits, whatever it left behind is killed, reaped and counted. Signals the job sends to its PID 1 are ignored
+/// by the kernel (no handler is installed; SIGCHLD is blocked and taken with sigtimedwait), so the job can neither
+/// kill nor fool it.
 /// </para>
 /// <para>
-/// Why it must fork rather than exec: it is the first process of the job's PID namespace. The kernel ignores signals
-/// without a handler sent to a namespace's init from inside (SIGXCPU from RLIMIT_CPU, abort()'s SIGABRT), so the
-/// user's program must never be that process. When the helper exits, the kernel kills everything left in the
-/// namespace: no descendant survives the job. Without a PID namespace it is a child subreaper instead and kills the
-/// orphans it inherited before reporting.
+/// It reports on file descriptor 3 only: a file outside the box that the launcher opened before any sandboxing. The
+/// descriptor is close-on-exec and the meter is not dumpable, so the job can reach it neither through its own fd table
+/// nor through /proc/1/fd. Nothing the job prints or returns (a forged "jobmeter:" line, exit 125) is read as the
+/// meter's words: its own failures are <c>error=</c> lines in the report.
 /// </para>
 /// <para>
-/// It also enforces the wall-time limit itself (SIGKILL to the job when the timer fires), so the CPU time of a job
-/// stopped on the wall clock is still measured.
+/// It sets the job's rlimits in the child just before exec, so they apply to the program and not to bubblewrap or to
+/// the meter. RLIMIT_AS is only set when given (the job's memory is otherwise bounded as a whole).
 /// </para>
 /// </summary>
 internal static class JobMeterSource
 {
+    /// <summary>The report's file descriptor, opened by the launcher (see <see cref="SandboxCommand"/>).</summary>
+    public const int ReportFd = 3;
+
     public const string Code = """
         #define _GNU_SOURCE
         #include <dirent.h>
@@ -38,93 +42,117 @@ internal static class JobMeterSource
         #include <time.h>
         #include <unistd.h>
 
-        static volatile sig_atomic_t timed_out = 0;
-        static volatile pid_t job = 0;
-
-        static void on_alarm(int sig) {
-            (void)sig;
-            timed_out = 1;
-            if (job > 0) kill(job, SIGKILL);
-        }
+        #define REPORT 3
 
         static long long micros(struct timeval tv) { return (long long)tv.tv_sec * 1000000LL + tv.tv_usec; }
 
-        /* Without a PID namespace every orphan of the job was reparented to us (subreaper): kill and reap them. */
-        static void kill_inherited_children(void) {
-            for (int round = 0; round < 200; round++) {
-                int found = 0;
-                DIR *proc = opendir("/proc");
-                if (proc == NULL) return;
-                struct dirent *entry;
-                while ((entry = readdir(proc)) != NULL) {
-                    if (entry->d_name[0] < '0' || entry->d_name[0] > '9') continue;
-                    char path[64], buf[512];
-                    snprintf(path, sizeof path, "/proc/%s/stat", entry->d_name);
-                    int fd = open(path, O_RDONLY | O_CLOEXEC);
-                    if (fd < 0) continue;
-                    ssize_t n = read(fd, buf, sizeof buf - 1);
-                    close(fd);
-                    if (n <= 0) continue;
-                    buf[n] = 0;
-                    char *paren = strrchr(buf, ')');
-                    char state;
-                    int ppid;
-                    if (paren == NULL || sscanf(paren + 2, "%c %d", &state, &ppid) != 2) continue;
-                    if (ppid == getpid()) { kill(atoi(entry->d_name), SIGKILL); found = 1; }
-                }
-                closedir(proc);
+        static long long elapsed_us(const struct timespec *from) {
+            struct timespec now;
+            clock_gettime(CLOCK_MONOTONIC, &now);
+            return (long long)(now.tv_sec - from->tv_sec) * 1000000LL + (now.tv_nsec - from->tv_nsec) / 1000;
+        }
+
+        /* Kills every direct child (orphans are reparented to us); returns whether there was one. */
+        static int kill_children(void) {
+            int found = 0;
+            DIR *proc = opendir("/proc");
+            if (proc == NULL) return 0;
+            struct dirent *entry;
+            while ((entry = readdir(proc)) != NULL) {
+                if (entry->d_name[0] < '0' || entry->d_name[0] > '9') continue;
+                char path[300], buf[512];
+                snprintf(path, sizeof path, "/proc/%s/stat", entry->d_name);
+                int fd = open(path, O_RDONLY | O_CLOEXEC);
+                if (fd < 0) continue;
+                ssize_t n = read(fd, buf, sizeof buf - 1);
+                close(fd);
+                if (n <= 0) continue;
+                buf[n] = 0;
+                char *paren = strrchr(buf, ')');
+                char state;
+                int ppid;
+                if (paren == NULL || sscanf(paren + 2, "%c %d", &state, &ppid) != 2) continue;
+                if (ppid == getpid()) { kill(atoi(entry->d_name), SIGKILL); found = 1; }
+            }
+            closedir(proc);
+            return found;
+        }
+
+        /* Kills and reaps everything below us, so that their CPU time is counted and nothing outlives the job. */
+        static void kill_all(void) {
+            for (;;) {
+                if (getpid() == 1) kill(-1, SIGKILL);
+                kill_children();
                 while (waitpid(-1, NULL, WNOHANG) > 0) {}
-                if (!found) return;
+                if (waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD) return;
+                usleep(1000);
+            }
+        }
+
+        static void set_limit(int resource, const char *text, int soft_to_hard) {
+            rlim_t value = (rlim_t)strtoull(text, NULL, 10);
+            struct rlimit rl = { value, value + (rlim_t)soft_to_hard };
+            if (setrlimit(resource, &rl) != 0) {
+                dprintf(REPORT, "error=setrlimit %d: %s\n", resource, strerror(errno));
+                _exit(125);
             }
         }
 
         int main(int argc, char **argv) {
-            if (argc < 4) { fprintf(stderr, "usage: jobmeter META WALL_MS PROGRAM [ARGS...]\n"); return 125; }
-            int meta = open(argv[1], O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-            if (meta < 0) { perror("jobmeter: meta"); return 125; }
-            long wall_ms = atol(argv[2]);
+            if (argc < 10 || strcmp(argv[8], "--") != 0) {
+                fprintf(stderr, "usage: jobmeter WALL_MS CPU_S AS_BYTES FSIZE_BYTES NPROC STACK_BYTES NOFILE -- PROGRAM [ARGS...]\n");
+                return 125;
+            }
+            if (fcntl(REPORT, F_SETFD, FD_CLOEXEC) != 0) return 125;
+            prctl(PR_SET_DUMPABLE, 0);
             prctl(PR_SET_CHILD_SUBREAPER, 1);
-            struct sigaction sa;
-            memset(&sa, 0, sizeof sa);
-            sa.sa_handler = on_alarm;
-            sigaction(SIGALRM, &sa, NULL);
+            long long wall_us_limit = atoll(argv[1]) * 1000LL;
+            sigset_t chld;
+            sigemptyset(&chld);
+            sigaddset(&chld, SIGCHLD);
+            sigprocmask(SIG_BLOCK, &chld, NULL);
 
-            struct timespec start, end;
+            struct timespec start;
             clock_gettime(CLOCK_MONOTONIC, &start);
             pid_t pid = fork();
-            if (pid < 0) { perror("jobmeter: fork"); return 125; }
+            if (pid < 0) { dprintf(REPORT, "error=fork: %s\n", strerror(errno)); return 125; }
             if (pid == 0) {
-                execv(argv[3], argv + 3);
-                perror("jobmeter: exec");
+                sigprocmask(SIG_UNBLOCK, &chld, NULL);
+                if (strcmp(argv[3], "0") != 0) set_limit(RLIMIT_AS, argv[3], 0);
+                set_limit(RLIMIT_FSIZE, argv[4], 0);
+                set_limit(RLIMIT_NPROC, argv[5], 0);
+                set_limit(RLIMIT_STACK, argv[6], 0);
+                set_limit(RLIMIT_NOFILE, argv[7], 0);
+                set_limit(RLIMIT_CORE, "0", 0);
+                /* The soft limit sends SIGXCPU, the hard one (a second later) SIGKILL for programs that catch it. */
+                set_limit(RLIMIT_CPU, argv[2], 1);
+                execv(argv[9], argv + 9);
+                dprintf(REPORT, "error=exec %s: %s\n", argv[9], strerror(errno));
                 _exit(125);
             }
-            job = pid;
-            struct itimerval timer;
-            memset(&timer, 0, sizeof timer);
-            timer.it_value.tv_sec = wall_ms / 1000;
-            timer.it_value.tv_usec = (wall_ms % 1000) * 1000;
-            setitimer(ITIMER_REAL, &timer, NULL);
 
-            int status = 0;
+            int status = 0, main_done = 0, timed_out = 0;
+            long long wall_us = 0;
             for (;;) {
                 int st;
-                pid_t done = waitpid(-1, &st, 0);
-                if (done == pid) { status = st; break; }
-                if (done < 0 && errno != EINTR) { perror("jobmeter: wait"); return 125; }
+                pid_t done;
+                while ((done = waitpid(-1, &st, WNOHANG)) > 0) {
+                    if (done == pid) { status = st; main_done = 1; wall_us = elapsed_us(&start); }
+                }
+                if (main_done || (done < 0 && errno == ECHILD)) break;
+                long long left_us = wall_us_limit - elapsed_us(&start);
+                if (left_us <= 0) { timed_out = 1; wall_us = elapsed_us(&start); break; }
+                struct timespec wait = { left_us / 1000000LL, (left_us % 1000000LL) * 1000LL };
+                sigtimedwait(&chld, NULL, &wait);
             }
-            clock_gettime(CLOCK_MONOTONIC, &end);
-            memset(&timer, 0, sizeof timer);
-            setitimer(ITIMER_REAL, &timer, NULL);
-            if (getpid() != 1) kill_inherited_children();
+            kill_all();
 
             struct rusage ru;
             getrusage(RUSAGE_CHILDREN, &ru);
-            long long wall_us = (long long)(end.tv_sec - start.tv_sec) * 1000000LL + (end.tv_nsec - start.tv_nsec) / 1000;
-            dprintf(meta, "cpu_us=%lld\nwall_us=%lld\nmaxrss_kb=%ld\ntimed_out=%d\n",
-                    micros(ru.ru_utime) + micros(ru.ru_stime), wall_us, ru.ru_maxrss, (int)timed_out);
-            if (WIFEXITED(status)) dprintf(meta, "exit_code=%d\n", WEXITSTATUS(status));
-            else if (WIFSIGNALED(status)) dprintf(meta, "exit_signal=%d\n", WTERMSIG(status));
-            close(meta);
+            dprintf(REPORT, "cpu_us=%lld\nwall_us=%lld\nmaxrss_kb=%ld\ntimed_out=%d\n",
+                    micros(ru.ru_utime) + micros(ru.ru_stime), wall_us, ru.ru_maxrss, timed_out);
+            if (main_done && WIFEXITED(status)) dprintf(REPORT, "exit_code=%d\n", WEXITSTATUS(status));
+            else if (main_done && WIFSIGNALED(status)) dprintf(REPORT, "exit_signal=%d\n", WTERMSIG(status));
             return 0;
         }
         """;

@@ -13,19 +13,27 @@ internal static class Verdict
     private const int SigXcpu = 24;
     private const int SigXfsz = 25;
 
+    /// <summary>The message of a job stopped for memory.</summary>
+    public const string MemoryLimitExceeded = "memory limit exceeded";
+
     public static (JudgeStatus Status, string? Message) Decide(
         MeterReport report,
         bool killedOnWallClock,
+        bool memoryExceeded,
         decimal cpuSeconds,
         SubmissionLimits limits,
         string stdout,
-        string stderr,
-        string? expectedOutput,
-        string? programPath)
+        string? expectedOutput)
     {
         if (killedOnWallClock || report.TimedOut)
         {
             return (JudgeStatus.TimeLimitExceeded, "Time limit exceeded (wall clock)");
+        }
+
+        // The job as a whole went over its memory: some process was killed for it, even if the main one exited 0.
+        if (memoryExceeded)
+        {
+            return (JudgeStatus.RuntimeErrorOther, MemoryLimitExceeded);
         }
 
         // RLIMIT_CPU only knows whole seconds, so a run may finish above a fractional limit: still a TLE, as in isolate.
@@ -48,51 +56,17 @@ internal static class Verdict
             return (status, $"Exited with signal {signal} ({SignalName(signal)})");
         }
 
+        // Whatever the program printed or returned is its own: an exit status is never read as the sandbox's words
+        // (the meter's failures come in its report, which the program cannot reach).
         int exitCode = report.ExitCode ?? -1;
         if (exitCode != 0)
         {
-            if (LauncherFailure(exitCode, stderr, programPath) is { } failure)
-            {
-                return failure;
-            }
-
             return (JudgeStatus.RuntimeErrorNzec, $"Exited with error status {exitCode}");
         }
 
         return expectedOutput is null || OutputComparison.Matches(stdout, expectedOutput)
             ? (JudgeStatus.Accepted, null)
             : (JudgeStatus.WrongAnswer, null);
-    }
-
-    /// <summary>
-    /// The program never started: env(1) could not exec it (126: e.g. ENOEXEC, 127: not found) or the meter could not
-    /// exec the chain (125). The message must be the whole of stderr, so that a program printing such a line among its
-    /// output still counts as its own failure.
-    /// </summary>
-    private static (JudgeStatus, string)? LauncherFailure(int exitCode, string stderr, string? programPath)
-    {
-        string text = stderr.Trim();
-        if (text.Contains('\n', StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        if (exitCode == 125 && text.StartsWith("jobmeter:", StringComparison.Ordinal))
-        {
-            return (JudgeStatus.InternalError, "Sandbox failure: " + text);
-        }
-
-        if (programPath is null || !text.StartsWith($"env: '{programPath}': ", StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        return exitCode switch
-        {
-            126 when text.EndsWith("Exec format error", StringComparison.Ordinal) => (JudgeStatus.ExecFormatError, text),
-            126 or 127 => (JudgeStatus.InternalError, "Toolchain unavailable at run time: " + text),
-            _ => null,
-        };
     }
 
     internal static string SignalName(int signal) => signal switch

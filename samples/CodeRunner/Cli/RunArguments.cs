@@ -16,6 +16,8 @@ internal sealed record RunArguments
           --no-builtin         run only the FILEs
           --concurrency N      submissions run at the same time (default 2)
           --run-id ID          operation ids are <run-id>-<submission>; reuse one to replay a run idempotently
+          --unsafe-no-sandbox  run without bubblewrap when it is missing (rlimits only: the code sees this
+                               machine's files and network; never for untrusted code)
           --list               list the built-in submissions and exit
           -h, --help           this text
 
@@ -42,6 +44,9 @@ internal sealed record RunArguments
 
     public bool ListBuiltIn { get; init; }
 
+    /// <summary>Run without bubblewrap when it is missing (never for untrusted code).</summary>
+    public bool AllowUnsandboxed { get; init; }
+
     /// <exception cref="UsageException">An unknown switch or a bad value.</exception>
     public static RunArguments Parse(IReadOnlyList<string> args)
     {
@@ -56,6 +61,7 @@ internal sealed record RunArguments
                 "-h" or "--help" => parsed with { ShowHelp = true },
                 "--list" => parsed with { ListBuiltIn = true },
                 "--no-builtin" => parsed with { IncludeBuiltIn = false },
+                "--unsafe-no-sandbox" => parsed with { AllowUnsandboxed = true },
                 "--billing" => parsed with { Billing = ParseBilling(Value(args, ref i)) },
                 "--outbox" => parsed with { OutboxPath = Value(args, ref i) },
                 "--only" => parsed with { Only = [.. Value(args, ref i).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)] },

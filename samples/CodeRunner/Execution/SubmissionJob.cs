@@ -6,4 +6,5 @@ namespace CodeRunner.Execution;
 /// <param name="Name">Stable name; part of the operation id, so a replayed run is recognised.</param>
 /// <param name="Submission">What to run.</param>
 /// <param name="ExpectedStatuses">What the catalogue expects (empty for files).</param>
-internal sealed record SubmissionJob(string Name, Submission Submission, IReadOnlyList<JudgeStatus> ExpectedStatuses);
+/// <param name="FromFile">Given as a file on the command line: the report shows what it printed.</param>
+internal sealed record SubmissionJob(string Name, Submission Submission, IReadOnlyList<JudgeStatus> ExpectedStatuses, bool FromFile = false);

@@ -76,7 +76,7 @@ internal static class SubmissionSources
 
         try
         {
-            return new SubmissionJob(FileJobName(path, position), new Submission(source, languageId), []);
+            return new SubmissionJob(FileJobName(path, position), new Submission(source, languageId), [], FromFile: true);
         }
         catch (SubmissionValidationException ex)
         {

@@ -32,6 +32,7 @@ internal static class ReportPrinter
 
         var text = new StringBuilder();
         text.Append('\n').Append(table).Append('\n');
+        AppendProgramOutput(text, report);
         AppendBillingNotes(text, report);
         text.Append(SummaryLine(report)).Append('\n');
         return text.ToString();
@@ -76,6 +77,39 @@ internal static class ReportPrinter
         if (report.BillingFailures.Count > 0)
         {
             text.Append("Undelivered reports are kept in ").Append(report.OutboxPath).Append("; rerun with --outbox to deliver them.\n");
+        }
+    }
+
+    /// <summary>Under the table, what each submission given as a file printed (built-ins are known programs).</summary>
+    private static void AppendProgramOutput(StringBuilder text, RunReport report)
+    {
+        int before = text.Length;
+        for (int i = 0; i < report.Outcomes.Count; i++)
+        {
+            SubmissionOutcome outcome = report.Outcomes[i];
+            if (!outcome.Job.FromFile || outcome.Result is not { } result)
+            {
+                continue;
+            }
+
+            text.Append(CultureInfo.InvariantCulture, $"#{i + 1} {outcome.Job.Name}:\n");
+            foreach ((string stream, string? output) in new[] { ("stdout", result.Stdout), ("stderr", result.Stderr), ("compile output", result.CompileOutput) })
+            {
+                if (!string.IsNullOrEmpty(output))
+                {
+                    text.Append("  ").Append(stream).Append(":\n").Append(OutputExcerpt.Render(output, "    ")).Append('\n');
+                }
+            }
+
+            if (string.IsNullOrEmpty(result.Stdout) && string.IsNullOrEmpty(result.Stderr) && string.IsNullOrEmpty(result.CompileOutput))
+            {
+                text.Append("  (no output)\n");
+            }
+        }
+
+        if (text.Length > before)
+        {
+            text.Append('\n');
         }
     }
 

@@ -4,13 +4,13 @@ namespace CodeRunner.Tests.Infrastructure;
 
 /// <summary>
 /// A fact that runs real child processes. It is skipped, with the reason, when this machine lacks a toolchain or the
-/// isolation the test needs — never silently passed.
+/// isolation the test needs — never silently passed. CI installs bubblewrap and every toolchain, so nothing skips there.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class SandboxFactAttribute : FactAttribute
 {
     public SandboxFactAttribute(params int[] languageIds)
-        : this(IsolationLevel.RlimitsOnly, languageIds)
+        : this(IsolationLevel.Bubblewrap, languageIds)
     {
     }
 

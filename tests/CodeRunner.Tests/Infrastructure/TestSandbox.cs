@@ -14,13 +14,13 @@ internal static class TestSandbox
     public static SandboxEnvironment Environment => Detected.Value;
 
     /// <summary>An executor whose jobs are created under a fresh directory, so a test can check they were removed.</summary>
-    public static (SandboxExecutor Executor, string WorkRoot) WithPrivateWorkRoot()
+    public static (SandboxExecutor Executor, string WorkRoot) WithPrivateWorkRoot(MemoryEnforcement? memory = null)
     {
         string workRoot = Directory.CreateTempSubdirectory("coderunner-tests-").FullName;
         // mkdtemp makes it 700; the sandbox uid must be able to pass through it to reach its box.
         File.SetUnixFileMode(workRoot, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
             | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
-        return (new SandboxExecutor(Environment.With(Environment.Options with { WorkRoot = workRoot })), workRoot);
+        return (new SandboxExecutor(Environment.With(Environment.Options with { WorkRoot = workRoot }, memory: memory)), workRoot);
     }
 
     /// <summary>Runs a catalogue entry and checks that its job directory is gone afterwards.</summary>

@@ -3,16 +3,12 @@ using CodeRunner.Sandbox;
 using CodeRunner.Tests.Infrastructure;
 using static CodeRunner.Tests.Infrastructure.Judge0Languages;
 
-namespace CodeRunner.Tests;
+namespace CodeRunner.Tests.Containment;
 
-/// <summary>Runs alone, so that "no process of any sandbox uid is left" is not confused by other tests' jobs.</summary>
-[CollectionDefinition(nameof(ForkBombTests), DisableParallelization = true)]
-public sealed class ForkBombRunsAlone;
-
-[Collection(nameof(ForkBombTests))]
+[Collection(nameof(HostState))]
 public class ForkBombTests
 {
-    [SandboxFact(IsolationLevel.UserNamespace, Python)]
+    [SandboxFact(IsolationLevel.Bubblewrap, Python)]
     public async Task Fork_bomb_is_contained_and_leaves_no_process_behind()
     {
         var entry = SubmissionCatalogue.Get("hostile-fork-bomb");
