@@ -11,7 +11,7 @@ internal sealed class LoopbackOnlyMiddleware(RequestDelegate next)
 {
     public Task InvokeAsync(HttpContext context)
     {
-        if (context.Request.Path.StartsWithSegments(PaygenticPaths.Admin, StringComparison.Ordinal) &&
+        if (PaygenticPaths.IsAdmin(context) &&
             context.Connection.RemoteIpAddress is { } remote && !IPAddress.IsLoopback(remote))
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;

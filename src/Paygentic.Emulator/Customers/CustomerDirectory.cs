@@ -13,6 +13,22 @@ internal static class CustomerDirectory
     /// <summary>Validates a new consumer's fields; returns the 400 or null.</summary>
     public static Answer? Validate(ConsumerInput consumer, string prefix, bool addressNeedsCountryAndZip)
     {
+        var address = consumer.Address;
+        var tooLong = FieldLimits.First(
+                (consumer.Name, FieldLimits.Name, prefix + ".name"),
+                (consumer.Email, FieldLimits.Email, prefix + ".email"),
+                (consumer.Phone, FieldLimits.Phone, prefix + ".phone"),
+                (address?.Line1, FieldLimits.AddressLine, prefix + ".address.line1"),
+                (address?.Line2, FieldLimits.AddressLine, prefix + ".address.line2"),
+                (address?.City, FieldLimits.AddressLine, prefix + ".address.city"),
+                (address?.State, FieldLimits.AddressLine, prefix + ".address.state"),
+                (address?.ZipCode, FieldLimits.ZipCode, prefix + ".address.zipCode"))
+            ?? FieldLimits.IdKeys(consumer.TaxRates, prefix + ".taxRates");
+        if (tooLong is { } violation)
+        {
+            return violation.ToAnswer();
+        }
+
         if (string.IsNullOrWhiteSpace(consumer.Name))
         {
             return Answer.Validation(prefix + ".name", "is required", "REQUIRED");

@@ -30,6 +30,18 @@ internal static class CustomerEndpoints
 
     private static Answer Create(MerchantFeature caller, CreateCustomerRequest request, DateTimeOffset now)
     {
+        // Sizes first: an over-long merchantId must be named as such, not refused as another merchant's.
+        var tooLong = FieldLimits.First(
+                (request.MerchantId, FieldLimits.Id, "merchantId"),
+                (request.ConsumerId, FieldLimits.Id, "consumerId"),
+                (request.TaxId, FieldLimits.TaxId, "taxId"),
+                (request.ExternalId, FieldLimits.ExternalId, "externalId"))
+            ?? FieldLimits.IdKeys(request.TaxRates, "taxRates");
+        if (tooLong is { } violation)
+        {
+            return violation.ToAnswer();
+        }
+
         if (!Ids.Matches(request.MerchantId, "org"))
         {
             return Answer.Validation("merchantId", "is required and must be an org_ id", "REQUIRED");
@@ -44,11 +56,6 @@ internal static class CustomerEndpoints
         if (request.Consumer is null && request.ConsumerId is null)
         {
             return Answer.Validation("consumer", "consumer or consumerId is required", "REQUIRED");
-        }
-
-        if (request.ExternalId is { Length: > 255 })
-        {
-            return Answer.Validation("externalId", "must be at most 255 characters", "TOO_LONG");
         }
 
         var invalid = request.Consumer is not null
@@ -106,6 +113,13 @@ internal static class CustomerEndpoints
     {
         var (_, merchant) = context.Caller();
         var organizationId = Query.Text(context, "organizationId");
+        var tooLong = FieldLimits.QueryText(
+            context, ("organizationId", FieldLimits.Id), ("name", FieldLimits.Name), ("email", FieldLimits.Email), ("externalId", FieldLimits.ExternalId));
+        if (tooLong is { } violation)
+        {
+            return violation.ToAnswer();
+        }
+
         if (!Ids.Matches(organizationId, "org"))
         {
             return Answer.Validation("organizationId", "is required and must be an org_ id", "REQUIRED");
@@ -154,6 +168,7 @@ internal static class CustomerEndpoints
         using (document)
         {
             var patch = CustomerPatch.Parse(document.RootElement, out var problem);
+            problem ??= FieldLimits.RouteId(context)?.ToAnswer();
             await (problem ?? Update(context, patch!, runtime.Now)).WriteAsync(context).ConfigureAwait(false);
         }
     }

@@ -45,15 +45,27 @@ internal sealed class CustomerPatch
                 return null;
             }
 
+            if (FieldLimits.Text(value, FieldLimits.TaxId, "taxId") is { } tooLong)
+            {
+                problem = tooLong.ToAnswer();
+                return null;
+            }
+
             patch.TaxId = value;
         }
 
         if (body.TryGetProperty("externalId", out var externalId))
         {
             patch.ExternalIdSet = true;
-            if (!TryNullableString(externalId, out var value) || value is { Length: > 255 })
+            if (!TryNullableString(externalId, out var value))
             {
-                problem = Answer.Validation("externalId", "must be a string of at most 255 characters, or null", "INVALID_TYPE");
+                problem = Answer.Validation("externalId", "must be a string or null", "INVALID_TYPE");
+                return null;
+            }
+
+            if (FieldLimits.Text(value, FieldLimits.ExternalId, "externalId") is { } tooLong)
+            {
+                problem = tooLong.ToAnswer();
                 return null;
             }
 
@@ -62,6 +74,12 @@ internal sealed class CustomerPatch
 
         if (body.TryGetProperty("taxRates", out var taxRates) && !patch.TryReadTaxRates(taxRates, out problem))
         {
+            return null;
+        }
+
+        if (FieldLimits.IdKeys(patch.TaxRates, "taxRates") is { } longKey)
+        {
+            problem = longKey.ToAnswer();
             return null;
         }
 

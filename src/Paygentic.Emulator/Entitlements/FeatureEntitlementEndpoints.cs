@@ -24,6 +24,13 @@ internal static class FeatureEntitlementEndpoints
         var featureKey = Query.Text(context, "featureKey");
         var productId = Query.Text(context, "productId");
         var subscriptionId = Query.Text(context, "subscriptionId");
+        var tooLong = FieldLimits.QueryText(
+            context, ("customerId", FieldLimits.Id), ("featureKey", FieldLimits.Id), ("productId", FieldLimits.Id), ("subscriptionId", FieldLimits.Id));
+        if (tooLong is { } violation)
+        {
+            return violation.ToAnswer();
+        }
+
         if (!Ids.Matches(customerId, "cus"))
         {
             return Answer.Validation("customerId", "is required and must be a cus_ id", "REQUIRED");
@@ -65,9 +72,9 @@ internal static class FeatureEntitlementEndpoints
         var (world, merchant) = context.Caller();
         var id = Query.RouteId(context, "entitlementId");
         var at = Query.DateTime(context, "at", out var atProblem) ?? now;
-        if (atProblem is not null)
+        if ((FieldLimits.RouteId(context, "entitlementId")?.ToAnswer() ?? atProblem) is { } invalid)
         {
-            return atProblem;
+            return invalid;
         }
 
         lock (merchant.Gate)
@@ -92,6 +99,16 @@ internal static class FeatureEntitlementEndpoints
 
     private static Answer Issue(MerchantFeature caller, IssueEntitlementRequest request, DateTimeOffset now)
     {
+        var tooLong = FieldLimits.First(
+                (request.CustomerId, FieldLimits.Id, "customerId"),
+                (request.FeatureId, FieldLimits.Id, "featureId"),
+                (request.SubscriptionId, FieldLimits.Id, "subscriptionId"))
+            ?? FieldLimits.Metadata(request.Metadata, "metadata");
+        if (tooLong is { } violation)
+        {
+            return violation.ToAnswer();
+        }
+
         if (!Ids.Matches(request.CustomerId, "cus"))
         {
             return Answer.Validation("customerId", "is required and must be a cus_ id", "REQUIRED");

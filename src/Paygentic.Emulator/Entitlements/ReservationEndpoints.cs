@@ -34,6 +34,17 @@ internal static class ReservationEndpoints
     private static Answer? Validate(CreateReservationRequest request, MerchantState merchant, out List<Line> lines)
     {
         lines = [];
+        var tooLong = FieldLimits.First((request.MerchantId, FieldLimits.Id, "merchantId"), (request.CustomerId, FieldLimits.Id, "customerId"));
+        for (var i = 0; tooLong is null && i < (request.EntitlementData?.Count ?? 0); i++)
+        {
+            tooLong = FieldLimits.Text(request.EntitlementData![i].BillableMetricId, FieldLimits.Id, $"entitlementData[{i}].billableMetricId");
+        }
+
+        if (tooLong is { } violation)
+        {
+            return violation.ToAnswer();
+        }
+
         if (!Ids.Matches(request.MerchantId, "org"))
         {
             return Answer.Validation("merchantId", "is required and must be an org_ id", "REQUIRED");
@@ -209,6 +220,11 @@ internal static class ReservationEndpoints
         var customerId = Query.Text(context, "customerId");
         var productId = Query.Text(context, "productId");
         var subscriptionId = Query.Text(context, "subscriptionId");
+        if (FieldLimits.QueryText(context, ("customerId", FieldLimits.Id), ("productId", FieldLimits.Id), ("subscriptionId", FieldLimits.Id)) is { } tooLong)
+        {
+            return tooLong.ToAnswer();
+        }
+
         if (!Ids.Matches(customerId, "cus"))
         {
             return Answer.Validation("customerId", "is required and must be a cus_ id", "REQUIRED");

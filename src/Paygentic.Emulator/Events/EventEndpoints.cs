@@ -25,6 +25,18 @@ internal static class EventEndpoints
 
     private static Answer Ingest(MerchantFeature caller, IngestEventRequest request, DateTimeOffset now)
     {
+        // The subject is a customer id and the namespace a merchant id; sizes come before the namespace's 403.
+        var tooLong = FieldLimits.First(
+            (request.Type, FieldLimits.EventType, "type"),
+            (request.Source, FieldLimits.Url, "source"),
+            (request.Subject, FieldLimits.Id, "subject"),
+            (request.Namespace, FieldLimits.Id, "namespace"),
+            (request.IdempotencyKey, FieldLimits.IdempotencyKey, "idempotencyKey"));
+        if (tooLong is { } violation)
+        {
+            return violation.ToAnswer();
+        }
+
         foreach (var (field, value) in new[] { ("type", request.Type), ("source", request.Source), ("subject", request.Subject) })
         {
             if (string.IsNullOrEmpty(value))

@@ -63,7 +63,9 @@ internal sealed class FaultInjector
         lock (gate)
         {
             var s = settings;
-            if (!s.IsActive || (s.PathPrefix is { Length: > 0 } prefix && !path.StartsWithSegments(prefix, StringComparison.Ordinal)))
+
+            // Case-insensitive like routing: "/V0/usage" reaches the usage handler, so it must meet its faults too.
+            if (!s.IsActive || (s.PathPrefix is { Length: > 0 } prefix && !path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase)))
             {
                 return default;
             }

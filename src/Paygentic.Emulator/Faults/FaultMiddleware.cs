@@ -14,7 +14,7 @@ internal sealed class FaultMiddleware(RequestDelegate next, EmulatorRuntime runt
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (!PaygenticPaths.IsPaygentic(context.Request.Path))
+        if (!PaygenticPaths.IsPaygentic(context))
         {
             await next(context).ConfigureAwait(false);
             return;

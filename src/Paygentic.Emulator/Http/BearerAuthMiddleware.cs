@@ -10,7 +10,7 @@ internal sealed class BearerAuthMiddleware(RequestDelegate next, EmulatorRuntime
 {
     public Task InvokeAsync(HttpContext context)
     {
-        if (!PaygenticPaths.IsPaygentic(context.Request.Path))
+        if (!PaygenticPaths.IsPaygentic(context))
         {
             return next(context);
         }

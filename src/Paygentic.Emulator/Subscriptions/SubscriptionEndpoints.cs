@@ -29,76 +29,9 @@ internal static class SubscriptionEndpoints
         }
     }
 
-    private static Answer? Validate(CreateSubscriptionRequest request, out long? prefund, out long? minimum)
-    {
-        prefund = null;
-        minimum = null;
-        if (string.IsNullOrWhiteSpace(request.Name))
-        {
-            return Answer.Validation("name", "is required", "REQUIRED");
-        }
-
-        if (!Ids.Matches(request.PlanId, "plan"))
-        {
-            return Answer.Validation("planId", "is required and must be a plan_ id", "REQUIRED");
-        }
-
-        if (request.StartedAt is null)
-        {
-            return Answer.Validation("startedAt", "is required", "REQUIRED");
-        }
-
-        if (request.CustomerId is null && request.Customer is null)
-        {
-            return Answer.Validation("customerId", "customerId or customer is required", "REQUIRED");
-        }
-
-        if (request.CustomerId is not null && !Ids.Matches(request.CustomerId, "cus"))
-        {
-            return Answer.Validation("customerId", "must be a cus_ id", "INVALID_ID");
-        }
-
-        if (request.RenewalReminderDays is < 1 or > 30)
-        {
-            return Answer.Validation("renewalReminderDays", "must be from 1 to 30", "OUT_OF_RANGE");
-        }
-
-        if (request.SessionExpiryMinutes is < 1)
-        {
-            return Answer.Validation("sessionExpiryMinutes", "must be at least 1", "OUT_OF_RANGE");
-        }
-
-        if (request.CustomerId is null && CustomerDirectory.Validate(request.Customer!, "customer", addressNeedsCountryAndZip: true) is { } invalid)
-        {
-            return invalid;
-        }
-
-        return ParseUsd(request.PrefundAmount, "prefundAmount", out prefund) ?? ParseUsd(request.MinimumAccountBalance, "minimumAccountBalance", out minimum);
-    }
-
-    private static Answer? ParseUsd(string? text, string field, out long? nanos)
-    {
-        nanos = null;
-        if (text is null)
-        {
-            return null;
-        }
-
-        switch (Money.TryParseUsd(text, out var value))
-        {
-            case Money.ParseResult.Ok:
-                nanos = value;
-                return null;
-            case Money.ParseResult.TooLarge:
-                return Answer.Validation(field, "is too large", "OUT_OF_RANGE");
-            default:
-                return Answer.Validation(field, "must be a decimal USD amount with at most 9 decimals, e.g. \"200.00\"", "INVALID_AMOUNT");
-        }
-    }
-
     private static Answer Create(HttpContext context, CreateSubscriptionRequest request, EmulatorRuntime runtime)
     {
-        if (Validate(request, out var prefund, out var minimum) is { } invalid)
+        if (CreateSubscriptionValidation.Validate(request, out var prefund, out var minimum) is { } invalid)
         {
             return invalid;
         }
@@ -256,6 +189,7 @@ internal static class SubscriptionEndpoints
         var status = Query.Text(context, "status");
         var include = Query.Text(context, "include");
         var startedBefore = Query.DateTime(context, "startedBefore", out var dateProblem);
+        problem ??= FieldLimits.QueryText(context, ("merchantId", FieldLimits.Id), ("customerId", FieldLimits.Id), ("consumerId", FieldLimits.Id))?.ToAnswer();
         problem ??= dateProblem;
         if (status is not null and not (SubscriptionRecord.Active or SubscriptionRecord.Terminated or SubscriptionRecord.PendingPayment))
         {
@@ -308,9 +242,19 @@ internal static class SubscriptionEndpoints
 
     private static Answer Terminate(HttpContext context, TerminateSubscriptionRequest request, DateTimeOffset now)
     {
-        if (string.IsNullOrEmpty(request.Reason) || request.Reason.Length > 1000)
+        if (FieldLimits.RouteId(context) is { } longId)
         {
-            return Answer.Validation("reason", "is required (1 to 1000 characters)", "REQUIRED");
+            return longId.ToAnswer();
+        }
+
+        if (string.IsNullOrEmpty(request.Reason))
+        {
+            return Answer.Validation("reason", "is required", "REQUIRED");
+        }
+
+        if (FieldLimits.Text(request.Reason, FieldLimits.Reason, "reason") is { } longReason)
+        {
+            return longReason.ToAnswer();
         }
 
         var merchant = context.Caller().Merchant;
@@ -343,6 +287,11 @@ internal static class SubscriptionEndpoints
 
     private static Answer Portal(HttpContext context, PortalRequest request, EmulatorRuntime runtime)
     {
+        if (FieldLimits.RouteId(context) is { } longId)
+        {
+            return longId.ToAnswer();
+        }
+
         var now = runtime.Now;
         var lifetime = DefaultPortalLifetime;
         if (request.ExpiresIn is not null)

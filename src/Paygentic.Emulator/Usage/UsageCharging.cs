@@ -19,6 +19,11 @@ internal static class UsageCharging
     /// <summary>The request-only checks; null when the request is well formed.</summary>
     public static Refusal? Validate(CreateUsageEventRequest request, MerchantState merchant, string prefix = "")
     {
+        if (TooLong(request, prefix) is { } violation)
+        {
+            return new Refusal(violation.ToAnswer(), violation.Field + " " + violation.Message);
+        }
+
         if (string.IsNullOrEmpty(request.IdempotencyKey))
         {
             return Invalid(prefix + "idempotencyKey", "is required");
@@ -72,6 +77,23 @@ internal static class UsageCharging
         return request.MerchantId != merchant.Id
             ? new Refusal(Answer.Forbidden("merchantId does not match the API key's merchant"), "merchantId does not match the API key's merchant")
             : null;
+    }
+
+    /// <summary>Sizes first, so an over-long merchantId is named as such rather than refused as another merchant's.</summary>
+    private static LimitViolation? TooLong(CreateUsageEventRequest request, string prefix)
+    {
+        var violation = FieldLimits.First(
+                (request.IdempotencyKey, FieldLimits.IdempotencyKey, prefix + "idempotencyKey"),
+                (request.CustomerId, FieldLimits.Id, prefix + "customerId"),
+                (request.MerchantId, FieldLimits.Id, prefix + "merchantId"),
+                (request.EntitlementId, FieldLimits.Id, prefix + "entitlementId"))
+            ?? FieldLimits.Metadata(request.Metadata, prefix + "metadata");
+        for (var i = 0; violation is null && i < (request.Properties?.Count ?? 0); i++)
+        {
+            violation = FieldLimits.Text(request.Properties![i].BillableMetricId, FieldLimits.Id, $"{prefix}properties[{i}].billableMetricId");
+        }
+
+        return violation;
     }
 
     /// <summary>

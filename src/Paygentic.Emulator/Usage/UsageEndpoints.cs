@@ -170,7 +170,9 @@ internal static class UsageEndpoints
         var start = Query.DateTime(context, "startTime", out var startProblem);
         var end = Query.DateTime(context, "endTime", out var endProblem);
         var (limit, offset, pagingProblem) = Query.Paging(context);
-        if ((startProblem ?? endProblem ?? pagingProblem) is { } invalid)
+        var tooLong = FieldLimits.QueryText(
+            context, ("customerId", FieldLimits.Id), ("merchantId", FieldLimits.Id), ("consumerId", FieldLimits.Id), ("subscriptionId", FieldLimits.Id));
+        if ((tooLong?.ToAnswer() ?? startProblem ?? endProblem ?? pagingProblem) is { } invalid)
         {
             return invalid;
         }
@@ -224,6 +226,11 @@ internal static class UsageEndpoints
 
     private static Answer Refund(HttpContext context, RefundUsageRequest request, DateTimeOffset now)
     {
+        if ((FieldLimits.RouteId(context) ?? FieldLimits.Text(request.Reason, FieldLimits.Reason, "reason")) is { } tooLong)
+        {
+            return tooLong.ToAnswer();
+        }
+
         if (request.Refunded is not true)
         {
             return Answer.Validation("refunded", "is required and must be true", "REQUIRED");

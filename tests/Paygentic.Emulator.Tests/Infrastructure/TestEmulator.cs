@@ -42,8 +42,11 @@ public sealed class TestEmulator : IAsyncDisposable
     /// <summary>Authenticated as the demo merchant.</summary>
     public HttpClient Client { get; }
 
-    /// <summary>In-process on TestServer, or with <paramref name="kestrel"/> on a real socket at 127.0.0.1, port 0.</summary>
-    public static async Task<TestEmulator> StartAsync(Action<EmulatorOptions>? configure = null, bool kestrel = false)
+    /// <summary>
+    /// In-process on TestServer, or with <paramref name="kestrel"/> on a real socket at 127.0.0.1, port 0. With
+    /// <paramref name="remoteClient"/>, every request appears to come from that address.
+    /// </summary>
+    public static async Task<TestEmulator> StartAsync(Action<EmulatorOptions>? configure = null, bool kestrel = false, IPAddress? remoteClient = null)
     {
         var time = new FakeTimeProvider(Start);
         var options = new EmulatorOptions { TimeProvider = time };
@@ -57,6 +60,11 @@ public sealed class TestEmulator : IAsyncDisposable
             else
             {
                 builder.WebHost.UseTestServer();
+            }
+
+            if (remoteClient is not null)
+            {
+                builder.Services.AddSingleton<IStartupFilter>(new RemoteClientStartupFilter(remoteClient));
             }
         });
         await app.StartAsync();
