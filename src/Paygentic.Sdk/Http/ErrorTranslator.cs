@@ -198,7 +198,9 @@ internal sealed partial class Redactor(string? secret)
         return Credential().Replace(text, "$1" + Mask);
     }
 
-    // The scheme word, then the credential: a token68 (RFC 7235) up to white space or a delimiter.
-    [GeneratedRegex(@"(\b(?:Bearer|Basic)\s+)[A-Za-z0-9\-._~+/]+=*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    // The scheme word, then the credential: a token68 (RFC 7235) long enough to be one, so "Bearer token" in a message
+    // stays readable. No match timeout: the pattern's parts take disjoint characters, so it cannot backtrack, and a
+    // timeout would throw out of error handling.
+    [GeneratedRegex(@"(\b(?:Bearer|Basic)\s+)[A-Za-z0-9\-._~+/]{8,}=*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Credential();
 }

@@ -139,4 +139,15 @@ public class AnswerShapeTests
         ex.Message.Should().NotContain(secret).And.Contain("[REDACTED]");
         ex.RawBody.Should().NotContain(secret);
     }
+
+    [Fact]
+    public async Task A_message_that_only_names_the_scheme_stays_readable()
+    {
+        using var h = new Harness(o => o.Retry.MaxRetries = 0);
+        h.Respond(HttpMethod.Get, "/v0/customers/cus_1", HttpStatusCode.Unauthorized, """{"message":"Missing Bearer token","error":"unauthorized"}""");
+
+        var act = () => h.Client.Customers.GetAsync("cus_1");
+
+        (await act.Should().ThrowAsync<PaygenticAuthenticationException>()).Which.ApiMessage.Should().Be("Missing Bearer token");
+    }
 }
