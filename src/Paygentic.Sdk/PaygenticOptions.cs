@@ -41,6 +41,17 @@ public sealed class PaygenticOptions
     /// <summary>How long a call may take in all, retries and their delays included. Default 60 s.</summary>
     public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>The default of <see cref="MaxResponseBodyBytes"/>: 32 MiB.</summary>
+    public const int DefaultMaxResponseBodyBytes = 32 * 1024 * 1024;
+
+    /// <summary>
+    /// The largest answer body the SDK reads, in bytes, counted after decompression; a larger one (or an endless one)
+    /// ends the call with <see cref="PaygenticResponseTooLargeException"/> and is not retried. The largest real answer,
+    /// a full batch, is far smaller. Default <see cref="DefaultMaxResponseBodyBytes"/> (32 MiB); between
+    /// 1 KiB and 1 GiB.
+    /// </summary>
+    public int MaxResponseBodyBytes { get; set; } = DefaultMaxResponseBodyBytes;
+
     /// <summary>Retry and circuit-breaker settings.</summary>
     public PaygenticRetryOptions Retry { get; set; } = new();
 

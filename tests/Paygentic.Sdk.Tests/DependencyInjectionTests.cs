@@ -187,4 +187,45 @@ public class DependencyInjectionTests
         result.Failed.Should().BeTrue();
         result.FailureMessage.Should().Contain("PAYGENTIC_API_KEY");
     }
+
+    [Fact]
+    public void The_primary_handler_is_the_sdks_socket_handler_which_follows_no_redirect()
+    {
+        // Refit's registrations set a primary handler of their own; the SDK's must be the one that is used.
+        using var provider = new ServiceCollection().AddPaygentic(o => o.ApiKey = "sk_test_cfg").BuildServiceProvider();
+
+        var handler = provider.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler(PaygenticServiceCollectionExtensions.HttpClientName);
+        while (handler is DelegatingHandler delegating)
+        {
+            handler = delegating.InnerHandler;
+        }
+
+        var sockets = handler.Should().BeOfType<SocketsHttpHandler>().Subject;
+        sockets.AllowAutoRedirect.Should().BeFalse();
+        sockets.PooledConnectionLifetime.Should().BePositive().And.NotBe(Timeout.InfiniteTimeSpan);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1023)]
+    [InlineData(1024 * 1024 * 1024 + 1)]
+    public void A_response_size_cap_out_of_range_is_reported_by_validation(int bytes)
+    {
+        var result = new PaygenticOptionsValidator().Validate(null, new PaygenticOptions { ApiKey = "sk_test_cfg", MaxResponseBodyBytes = bytes });
+
+        result.Failed.Should().BeTrue();
+        result.FailureMessage.Should().Contain("Paygentic:MaxResponseBodyBytes");
+    }
+
+    [Fact]
+    public void The_response_size_cap_binds_from_configuration_and_defaults_to_32_mib()
+    {
+        var options = new PaygenticOptions();
+        options.MaxResponseBodyBytes.Should().Be(32 * 1024 * 1024);
+
+        PaygenticConfigurationBinder.Bind(Config(("MaxResponseBodyBytes", "65536")), options);
+
+        options.MaxResponseBodyBytes.Should().Be(65536);
+        new PaygenticOptionsValidator().Validate(null, new PaygenticOptions { ApiKey = "sk_test_cfg", MaxResponseBodyBytes = 65536 }).Succeeded.Should().BeTrue();
+    }
 }

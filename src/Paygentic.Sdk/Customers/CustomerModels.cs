@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Paygentic.Sdk.Json;
 
 namespace Paygentic.Sdk.Customers;
 
@@ -76,6 +77,7 @@ public sealed record ValidTaxAddress
 public sealed record CreateCustomerResult
 {
     /// <summary>The customer id (<c>cus_…</c>).</summary>
+    [JsonConverter(typeof(AnswerIdJsonConverter))]
     public required string CustomerId { get; init; }
 
     /// <summary>The tax-address check.</summary>
@@ -122,6 +124,7 @@ public sealed record CustomerNotificationSettings
 public sealed record Customer
 {
     /// <summary>The customer id (<c>cus_…</c>).</summary>
+    [JsonConverter(typeof(AnswerIdJsonConverter))]
     public required string Id { get; init; }
 
     /// <summary>Always <c>customer</c>.</summary>

@@ -59,6 +59,7 @@ public static class PaygenticConfigurationBinder
         Set(section, nameof(PaygenticOptions.MerchantId), v => options.MerchantId = v);
         Set(section, nameof(PaygenticOptions.AttemptTimeout), v => options.AttemptTimeout = ParseTime(v, Key(section, nameof(PaygenticOptions.AttemptTimeout))));
         Set(section, nameof(PaygenticOptions.TotalTimeout), v => options.TotalTimeout = ParseTime(v, Key(section, nameof(PaygenticOptions.TotalTimeout))));
+        Set(section, nameof(PaygenticOptions.MaxResponseBodyBytes), v => options.MaxResponseBodyBytes = ParseInt(v, Key(section, nameof(PaygenticOptions.MaxResponseBodyBytes))));
 
         var retry = section.GetSection(nameof(PaygenticOptions.Retry));
         var r = options.Retry;

@@ -6,6 +6,10 @@ namespace Paygentic.Sdk.DependencyInjection;
 /// <summary>Validates <see cref="PaygenticOptions"/>; every failure names the option it is about.</summary>
 public sealed class PaygenticOptionsValidator : IValidateOptions<PaygenticOptions>
 {
+    // Below a kilobyte even an error answer would not fit; above a gigabyte the buffer is no longer a cap worth having.
+    private const int LeastResponseBodyBytes = 1024;
+    private const int MostResponseBodyBytes = 1024 * 1024 * 1024;
+
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, PaygenticOptions options)
     {
@@ -49,6 +53,11 @@ public sealed class PaygenticOptionsValidator : IValidateOptions<PaygenticOption
         if (o.TotalTimeout > TimeSpan.Zero && o.AttemptTimeout > o.TotalTimeout)
         {
             errors.Add("Paygentic:AttemptTimeout must not exceed Paygentic:TotalTimeout.");
+        }
+
+        if (o.MaxResponseBodyBytes is < LeastResponseBodyBytes or > MostResponseBodyBytes)
+        {
+            errors.Add("Paygentic:MaxResponseBodyBytes must be between 1024 (1 KiB) and 1073741824 (1 GiB).");
         }
 
         CheckRetry(o.Retry, errors);

@@ -74,16 +74,18 @@ public static class PaygenticServiceCollectionExtensions
             })
             .AddHttpMessageHandler(sp => sp.GetRequiredService<HttpPipeline>().CreatePipelineHandler())
             .AddHttpMessageHandler(sp => sp.GetRequiredService<HttpPipeline>().CreateAuthenticationHandler())
-            .ConfigurePrimaryHttpMessageHandler(PaygenticClient.CreateSocketsHandler)
             // The client is a singleton; connections are recycled by the handler's PooledConnectionLifetime instead.
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
-        _ = http;
 
         services.AddRefitGeneratedClient<ICustomersApi>(PaygenticJsonContext.Default, null!, HttpClientName);
         services.AddRefitGeneratedClient<ISubscriptionsApi>(PaygenticJsonContext.Default, null!, HttpClientName);
         services.AddRefitGeneratedClient<IEntitlementsApi>(PaygenticJsonContext.Default, null!, HttpClientName);
         services.AddRefitGeneratedClient<IUsageApi>(PaygenticJsonContext.Default, null!, HttpClientName);
         services.AddRefitGeneratedClient<IEventsApi>(PaygenticJsonContext.Default, null!, HttpClientName);
+
+        // After the Refit registrations, which set a primary handler of their own (a default HttpClientHandler that
+        // follows redirects): the last one configured is the one used.
+        http.ConfigurePrimaryHttpMessageHandler(PaygenticClient.CreateSocketsHandler);
 
         services.TryAddSingleton<IPaygenticClient>(sp => new PaygenticClient(
             sp.GetRequiredService<ICustomersApi>(),

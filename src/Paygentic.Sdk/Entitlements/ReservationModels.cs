@@ -58,6 +58,7 @@ public sealed record ReservedMetric
 public sealed record Reservation
 {
     /// <summary>The reservation id (<c>com_…</c> in practice; the spec also says <c>ent_…</c>: no prefix is assumed).</summary>
+    [JsonConverter(typeof(AnswerIdJsonConverter))]
     public required string Id { get; init; }
 
     /// <summary>Always <c>entitlement</c>.</summary>

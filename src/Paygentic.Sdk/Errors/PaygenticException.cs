@@ -103,3 +103,32 @@ public class PaygenticTimeoutException : PaygenticException
     {
     }
 }
+
+/// <summary>
+/// An answer from Paygentic was larger than <see cref="PaygenticOptions.MaxResponseBodyBytes"/> once inflated (a huge
+/// or endless body, or a compressed one that inflates without bound), so the SDK stopped reading it. It is never
+/// retried: an answer like that is a broken or hostile server (or something in between), and asking again would only
+/// read the same flood again. The request itself may have been processed.
+/// </summary>
+public class PaygenticResponseTooLargeException : PaygenticTransportException
+{
+    /// <summary>Creates the exception.</summary>
+    public PaygenticResponseTooLargeException()
+    {
+    }
+
+    /// <summary>Creates the exception with a message.</summary>
+    /// <param name="message">What went wrong.</param>
+    public PaygenticResponseTooLargeException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with a message and its cause.</summary>
+    /// <param name="message">What went wrong.</param>
+    /// <param name="innerException">The cause.</param>
+    public PaygenticResponseTooLargeException(string message, Exception? innerException)
+        : base(message, innerException)
+    {
+    }
+}

@@ -39,3 +39,22 @@ public class PaygenticServerException(ApiErrorResponse response) : PaygenticApiE
 /// The raw text is in <see cref="PaygenticApiException.RawBody"/>.
 /// </summary>
 public class PaygenticInvalidResponseException(ApiErrorResponse response) : PaygenticApiException(response);
+
+/// <summary>
+/// 3xx: the server answered with a redirect. The SDK never follows one (a usage report re-sent to another origin could
+/// leak the key or be charged there) and never retries it; <see cref="Location"/> says where it pointed.
+/// </summary>
+public class PaygenticUnexpectedRedirectException : PaygenticApiException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="response">What the server answered.</param>
+    /// <param name="location">The redirect target, with any user information and query string removed; <see langword="null"/> when absent.</param>
+    public PaygenticUnexpectedRedirectException(ApiErrorResponse response, string? location)
+        : base(response)
+    {
+        Location = location;
+    }
+
+    /// <summary>Where the redirect pointed, without user information or query string (which could carry secrets).</summary>
+    public string? Location { get; }
+}

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Paygentic.Sdk.Json;
 
 namespace Paygentic.Sdk.Http;
@@ -12,12 +13,16 @@ internal static class ErrorTranslator
     public static PaygenticApiException Translate(HttpResponseMessage response, string rawBody, Redactor redactor, TimeProvider time)
     {
         var parsed = TryParse(rawBody);
+        var redirect = (int)response.StatusCode is >= 300 and <= 399;
+        var location = redirect ? SafeLocation(response.Headers.Location, redactor) : null;
         var error = new ApiErrorResponse
         {
             StatusCode = response.StatusCode,
             ErrorType = parsed?.Error,
             Code = parsed?.Code,
-            Message = redactor.Redact(parsed?.Message),
+
+            // A redirect's own description always wins, so the message names where it pointed.
+            Message = redirect ? null : redactor.Redact(parsed?.Message),
             Details = parsed?.Details,
             ValidationErrors = parsed?.Errors?.OfType<ErrorBodyField>()
                 .Select(e => new ValidationFieldError(e.Field ?? string.Empty, redactor.Redact(e.Message) ?? string.Empty, e.Code))
@@ -25,10 +30,46 @@ internal static class ErrorTranslator
             RawBody = redactor.Redact(rawBody) ?? string.Empty,
             RequestId = FindRequestId(response),
             RetryAfter = RetryAfter(response, time),
-            FallbackDescription = parsed is null ? Describe(response, rawBody) : null,
+            FallbackDescription = redirect
+                ? $"the server redirected the request to {location ?? "(no Location header)"}; redirects are never followed, so it was not sent there"
+                : parsed is null ? Describe(response, redactor.Redact(rawBody) ?? string.Empty) : null,
         };
 
-        return Create(error);
+        return redirect ? new PaygenticUnexpectedRedirectException(error, location) : Create(error);
+    }
+
+    /// <summary>
+    /// The redirect target as it may be shown: user information and the query string (either can carry a token) are
+    /// dropped, the fragment too, and the key is masked should the path echo it.
+    /// </summary>
+    internal static string? SafeLocation(Uri? location, Redactor redactor)
+    {
+        if (location is null)
+        {
+            return null;
+        }
+
+        var original = location.OriginalString;
+        string shown;
+        if (location.IsAbsoluteUri)
+        {
+            shown = location.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
+            if (!string.IsNullOrEmpty(location.Query))
+            {
+                shown += "?(query removed)";
+            }
+        }
+        else
+        {
+            var cut = original.IndexOfAny(['?', '#']);
+            shown = cut < 0 ? original : original[..cut];
+            if (cut >= 0 && original[cut] == '?')
+            {
+                shown += "?(query removed)";
+            }
+        }
+
+        return redactor.Redact(shown);
     }
 
     public static PaygenticApiException Create(ApiErrorResponse error) => (int)error.StatusCode switch
@@ -45,6 +86,7 @@ internal static class ErrorTranslator
         429 => new PaygenticRateLimitException(error),
         >= 500 and <= 599 => new PaygenticServerException(error),
         >= 200 and <= 299 => new PaygenticInvalidResponseException(error),
+        >= 300 and <= 399 => new PaygenticUnexpectedRedirectException(error, null),
         _ => new PaygenticApiException(error),
     };
 
@@ -133,13 +175,32 @@ internal sealed class ErrorBodyField
     public string? Code { get; set; }
 }
 
-/// <summary>Removes the API key from any text that may reach an exception or a log (a server could echo it).</summary>
-internal sealed class Redactor(string? secret)
+/// <summary>
+/// Removes the API key from any text that may reach an exception or a log (a server could echo it), and any bearer or
+/// basic credential with it: a proxy's error page that echoes the request's headers shows the key in that form.
+/// </summary>
+internal sealed partial class Redactor(string? secret)
 {
     public const string Mask = "[REDACTED]";
 
-    public string? Redact(string? text) =>
-        text is null || string.IsNullOrEmpty(secret) || !text.Contains(secret, StringComparison.Ordinal)
-            ? text
-            : text.Replace(secret, Mask, StringComparison.Ordinal);
+    public string? Redact(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return text;
+        }
+
+        if (!string.IsNullOrEmpty(secret) && text.Contains(secret, StringComparison.Ordinal))
+        {
+            text = text.Replace(secret, Mask, StringComparison.Ordinal);
+        }
+
+        return Credential().Replace(text, "$1" + Mask);
+    }
+
+    // The scheme word, then the credential: a token68 (RFC 7235) long enough to be one, so "Bearer token" in a message
+    // stays readable. No match timeout: the pattern's parts take disjoint characters, so it cannot backtrack, and a
+    // timeout would throw out of error handling.
+    [GeneratedRegex(@"(\b(?:Bearer|Basic)\s+)[A-Za-z0-9\-._~+/]{8,}=*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex Credential();
 }

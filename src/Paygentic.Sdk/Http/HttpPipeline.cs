@@ -32,12 +32,12 @@ internal sealed class HttpPipeline
 
     public Redactor Redactor { get; }
 
-    /// <summary>The outer handler: resilience and telemetry.</summary>
+    /// <summary>The outer handler: resilience, reading each answer whole and capped inside its attempt, and telemetry.</summary>
     public DelegatingHandler CreatePipelineHandler() =>
-        new PaygenticPipelineHandler(Resilience, Options.Retry.RetryNonIdempotentRequests, Metrics, Logger, Time);
+        new PaygenticPipelineHandler(Resilience, Options.Retry.RetryNonIdempotentRequests, Options.MaxResponseBodyBytes, Redactor, Metrics, Logger, Time);
 
     /// <summary>The inner handler: authentication on every attempt.</summary>
     public DelegatingHandler CreateAuthenticationHandler() => new AuthenticationHandler(Options.ApiKey!);
 
-    public ClientContext CreateContext() => new(new ApiInvoker(Redactor, Time, Options.BaseUrl), Options.MerchantId, Time);
+    public ClientContext CreateContext() => new(new ApiInvoker(Redactor, Time, Options.BaseUrl, Options.MaxResponseBodyBytes), Options.MerchantId, Time);
 }

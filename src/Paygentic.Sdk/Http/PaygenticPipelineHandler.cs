@@ -8,11 +8,16 @@ namespace Paygentic.Sdk.Http;
 
 /// <summary>
 /// Runs each request through the shared resilience pipeline and records per-attempt telemetry. One pipeline
-/// instance is shared by every client of a configuration, so the circuit breaker sees all their traffic.
+/// instance is shared by every client of a configuration, so the circuit breaker sees all their traffic. Each attempt
+/// reads its answer's body whole (capped, see <see cref="BufferedContent"/>) before it ends, so the attempt and total
+/// timeouts bound the body as well as the headers: a server that sends headers and then drips the body cannot hold
+/// a call past them.
 /// </summary>
 internal sealed class PaygenticPipelineHandler(
     ResiliencePipeline<HttpResponseMessage> pipeline,
     bool retryNonIdempotent,
+    int maxBodyBytes,
+    Redactor redactor,
     ClientMetrics metrics,
     ILogger logger,
     TimeProvider time) : DelegatingHandler
@@ -69,6 +74,16 @@ internal sealed class PaygenticPipelineHandler(
         try
         {
             var response = await base.SendAsync(request, context.CancellationToken).ConfigureAwait(false);
+            try
+            {
+                await BufferedContent.BufferAsync(response, maxBodyBytes, request.Method.Method + " " + path, redactor, context.CancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                response.Dispose();
+                throw;
+            }
+
             var elapsed = time.GetElapsedTime(started);
             metrics.Duration.Record(elapsed.TotalSeconds);
             Log.AttemptCompleted(logger, request.Method.Method, path, (int)response.StatusCode, attempt, (long)elapsed.TotalMilliseconds);

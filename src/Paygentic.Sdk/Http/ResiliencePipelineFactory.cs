@@ -78,7 +78,9 @@ internal static class ResiliencePipelineFactory
         var retryClass = context.Properties.GetValue(RetryClassKey, RetryClass.Never);
         if (outcome.Exception is { } exception)
         {
-            if (exception is BrokenCircuitException)
+            // The SDK's own verdict on an answer that arrived (over the size cap, cut off, undecodable) is final: an answer
+            // over the cap is a broken or hostile server, and asking again would read the same flood again.
+            if (exception is BrokenCircuitException or PaygenticException)
             {
                 return false;
             }

@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Text.Json.Serialization;
+using Paygentic.Sdk.Json;
 
 namespace Paygentic.Sdk;
 
@@ -73,9 +75,12 @@ internal sealed class OffsetPagination
 }
 
 /// <summary>The envelope of every list response: <c>{object, data, pagination}</c>.</summary>
-internal sealed class ListEnvelope<T>
+internal sealed class ListEnvelope<T> : ICheckedAnswer
 {
+    [JsonRequired]
     public List<T>? Data { get; set; }
+
+    public string? MissingMember => Data is null ? "data" : null;
 
     public OffsetPagination? Pagination { get; set; }
 

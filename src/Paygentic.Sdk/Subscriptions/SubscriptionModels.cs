@@ -168,6 +168,7 @@ public sealed record UnknownSubscriptionPayment : SubscriptionPayment
 public sealed record Subscription
 {
     /// <summary>The subscription id.</summary>
+    [JsonConverter(typeof(AnswerIdJsonConverter))]
     public required string Id { get; init; }
 
     /// <summary>Always <c>subscription</c>.</summary>

@@ -82,6 +82,7 @@ public sealed record UsageRefund
 public sealed record UsageEvent
 {
     /// <summary>The event id (<c>usg_…</c>).</summary>
+    [JsonConverter(typeof(AnswerIdJsonConverter))]
     public required string Id { get; init; }
 
     /// <summary>Always <c>usageEvent</c>.</summary>
@@ -182,24 +183,40 @@ internal sealed record UsageBatchBody(IReadOnlyList<UsageReport> Events);
 
 internal sealed record UsageRefundBody(bool Refunded, string? Reason);
 
-internal sealed class UsageBatchResponse
+internal sealed class UsageBatchResponse : ICheckedAnswer
 {
+    [JsonRequired]
     public List<UsageEvent>? Successful { get; set; }
 
+    [JsonRequired]
     public List<UsageBatchResponseFailure>? Failed { get; set; }
+
+    public string? MissingMember => Successful is null ? "successful" : Failed is null ? "failed" : null;
 }
 
 /// <summary>A batch answer read for its failures only: the successful events are skipped by the reader, not built.</summary>
-internal sealed class UsageBatchAck
+internal sealed class UsageBatchAck : ICheckedAnswer
 {
+    /// <summary>Whether <c>successful</c> was there: the events are skipped, but an answer without them is not one.</summary>
+    [JsonRequired]
+    [JsonConverter(typeof(SkippedArrayJsonConverter))]
+    public bool Successful { get; set; }
+
+    [JsonRequired]
     public List<UsageBatchResponseFailure>? Failed { get; set; }
+
+    public string? MissingMember => Failed is null ? "failed" : null;
 }
 
 internal sealed class UsageBatchResponseFailure
 {
+    // Required: a failure without its index would be pinned on the chunk's first report.
+    [JsonRequired]
     public int Index { get; set; }
 
+    [JsonRequired]
     public string? IdempotencyKey { get; set; }
 
+    [JsonRequired]
     public string? Error { get; set; }
 }
