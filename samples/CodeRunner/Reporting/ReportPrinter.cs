@@ -97,7 +97,7 @@ internal static class ReportPrinter
             {
                 if (!string.IsNullOrEmpty(output))
                 {
-                    text.Append("  ").Append(stream).Append(":\n").Append(OutputExcerpt.Render(output, "    ")).Append('\n');
+                    text.Append("  ").Append(stream).Append(":\n").Append(OutputExcerpt.Render(output.TrimEnd('\n'), "    ")).Append('\n');
                 }
             }
 

@@ -34,5 +34,21 @@ public sealed class SandboxFactAttribute : FactAttribute
 
     public IsolationLevel MinimumIsolation { get; }
 
+    /// <summary>The test sets up something only root can (a mount, say); skipped otherwise.</summary>
+    public bool RequiresRoot
+    {
+        get => _requiresRoot;
+        init
+        {
+            _requiresRoot = value;
+            if (value && !Environment.IsPrivilegedProcess)
+            {
+                Skip ??= "Needs root.";
+            }
+        }
+    }
+
+    private readonly bool _requiresRoot;
+
     public IReadOnlyList<int> LanguageIds { get; }
 }
