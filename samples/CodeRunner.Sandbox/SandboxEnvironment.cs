@@ -204,7 +204,7 @@ public sealed class SandboxEnvironment
         string? cleanupFailure = null;
         try
         {
-            session = await JobSession.OpenAsync(this, cancellationToken).ConfigureAwait(false);
+            session = await JobSession.OpenAsync(this, cancellationToken, kind: "probe").ConfigureAwait(false);
             StepResult step = await session.RunStepAsync("probe", [trueCommand], limits, stdin: null, BoxMode.PrivateTmpfs, cancellationToken).ConfigureAwait(false);
             cleanupFailure = await session.CloseAsync().ConfigureAwait(false);
             session = null;

@@ -27,9 +27,12 @@ internal sealed class JobDirectory
     /// <summary>A name unique to this job (used for its cgroups too).</summary>
     public string Name => Path.GetFileName(Root);
 
-    public static JobDirectory Create(string workRoot, int? sandboxUid)
+    /// <param name="workRoot">Where the directory is made.</param>
+    /// <param name="sandboxUid">The job's uid, or null when jobs run as ours.</param>
+    /// <param name="kind">"job", or "probe" for the start-up check (so the two are told apart on disk).</param>
+    public static JobDirectory Create(string workRoot, int? sandboxUid, string kind = "job")
     {
-        var job = new JobDirectory(Path.Combine(workRoot, "coderunner-job-" + Guid.NewGuid().ToString("N")));
+        var job = new JobDirectory(Path.Combine(workRoot, $"coderunner-{kind}-{Guid.NewGuid():N}"));
         const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
         Directory.CreateDirectory(job.Root, Private);
         Directory.CreateDirectory(job.Box, Private);

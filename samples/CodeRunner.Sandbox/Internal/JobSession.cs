@@ -34,12 +34,12 @@ internal sealed class JobSession
     public int? Uid => _uid?.Uid;
 
     /// <exception cref="SandboxFailureException">The job directory could not be created.</exception>
-    public static async Task<JobSession> OpenAsync(SandboxEnvironment environment, CancellationToken cancellationToken)
+    public static async Task<JobSession> OpenAsync(SandboxEnvironment environment, CancellationToken cancellationToken, string kind = "job")
     {
         HostUidPool.Lease? uid = environment.Uids is { } pool ? await pool.AcquireAsync(cancellationToken).ConfigureAwait(false) : null;
         try
         {
-            return new JobSession(environment, uid, JobDirectory.Create(environment.Options.WorkRoot ?? Path.GetTempPath(), uid?.Uid));
+            return new JobSession(environment, uid, JobDirectory.Create(environment.Options.WorkRoot ?? Path.GetTempPath(), uid?.Uid, kind));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SandboxFailureException)
         {

@@ -56,22 +56,34 @@ internal sealed class MemoryWatchdog : IAsyncDisposable
         using var timer = new PeriodicTimer(Interval, _timeProvider);
         while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
         {
-            Dictionary<int, List<int>> children = ProcessTable.Children();
-            List<int> job = [];
-            foreach (int meter in children.GetValueOrDefault(launcherPid) ?? [])
+            try
             {
-                ProcessTable.CollectDescendants(children, meter, job);
+                Check(launcherPid);
             }
-
-            long rssKb = job.Sum(ProcessTable.ProportionalResidentKb);
-            PeakKb = Math.Max(PeakKb, rssKb);
-            if (rssKb > _limitKb)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                _exceeded = true;
-                foreach (int pid in job)
-                {
-                    ProcessTable.Kill(pid);
-                }
+                // /proc changes under us as processes come and go: this sample is lost, the next one is taken.
+            }
+        }
+    }
+
+    private void Check(int launcherPid)
+    {
+        Dictionary<int, List<int>> children = ProcessTable.Children();
+        List<int> job = [];
+        foreach (int meter in children.GetValueOrDefault(launcherPid) ?? [])
+        {
+            ProcessTable.CollectDescendants(children, meter, job);
+        }
+
+        long rssKb = job.Sum(ProcessTable.ProportionalResidentKb);
+        PeakKb = Math.Max(PeakKb, rssKb);
+        if (rssKb > _limitKb)
+        {
+            _exceeded = true;
+            foreach (int pid in job)
+            {
+                ProcessTable.Kill(pid);
             }
         }
     }

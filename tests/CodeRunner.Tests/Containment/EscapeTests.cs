@@ -159,19 +159,25 @@ public class EscapeTests
     public async Task Two_runner_processes_at_once_give_their_jobs_different_uids_and_neither_sees_the_other()
     {
         // One job runs in the sample (another process, its own executor), one here, at the same time: each prints its uid,
-        // its time window and what it can see of the host's temp directory, where both job directories live.
+        // its time window and what it can see of the host's temp directory, where the sample's job directory lives. Ours
+        // starts once the sample's job directory appears (an inotify event, not a guess at how long the sample takes).
         string program = """
-            import os, time
+            import os, sys, time
             start = time.time()
-            time.sleep(4)
+            time.sleep(float(sys.stdin.read() or 8))
             print('uid', os.getuid(), 'window', start, time.time())
             print('tmp', os.listdir('/tmp'), 'host tmp visible', os.path.exists('/tmp/coderunner-job-x'))
             """;
         string file = Path.Combine(Directory.CreateTempSubdirectory("coderunner-two-").FullName, "other.py");
         await File.WriteAllTextAsync(file, program);
+        using var watcher = new FileSystemWatcher(Path.GetTempPath(), "coderunner-job-*") { NotifyFilter = NotifyFilters.DirectoryName };
+        var sampleJobStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        watcher.Created += (_, _) => sampleJobStarted.TrySetResult();
+        watcher.EnableRaisingEvents = true;
         Task<(int ExitCode, string Stdout, string Stderr)> other = Sample.SampleProcess.RunAsync(TimeSpan.FromSeconds(90), "--no-builtin", file);
+        await sampleJobStarted.Task.WaitAsync(TimeSpan.FromSeconds(60));
 
-        var here = await TestSandbox.RunAsync(new Submission(program.Replace("sleep(4)", "sleep(8)", StringComparison.Ordinal), Python, limits: new SubmissionLimits(wallTimeLimit: 15m)));
+        var here = await TestSandbox.RunAsync(new Submission(program, Python, stdin: "1"));
         var (exitCode, stdout, stderr) = await other;
 
         exitCode.Should().Be(0, stdout + stderr);
