@@ -14,6 +14,7 @@ internal static class CommandLine
           --api-key KEY              the demo (first) merchant's API key (default sk_test_emulator)
           --auto-pay                 pay subscription checkouts at once on create
           --reservation-ttl SECONDS  how long POST /v0/entitlements holds funds (default 3600)
+          --omit-error-codes         leave the `code` field out of error bodies
         faults (rates are 0..1, off by default; see also POST /_emulator/faults):
           --fault-seed N  --fault-500 R  --fault-503 R  --fault-429 R  --retry-after SECONDS
           --fault-latency R  --latency-ms MS  --fault-timeout R  --timeout-ms MS

@@ -14,13 +14,16 @@ namespace Paygentic.Emulator;
 
 /// <summary>
 /// The emulator's own source-generated JSON contract (it shares nothing with the SDK): camelCase, and an absent
-/// optional field is omitted, never written as <c>null</c>, because the spec's schemas allow no nulls.
+/// optional field is omitted, never written as <c>null</c>, because the spec's schemas allow no nulls (the few fields
+/// the newer spec requires even when empty say so with <c>JsonIgnoreCondition.Never</c>). Timestamps go through
+/// <see cref="Rfc3339JsonConverter"/>; <see cref="Reply"/> writes with relaxed escaping, as the real API does.
 /// </summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip,
-    AllowTrailingCommas = true)]
+    AllowTrailingCommas = true,
+    Converters = [typeof(Rfc3339JsonConverter)])]
 [JsonSerializable(typeof(ErrorBody))]
 [JsonSerializable(typeof(ValidationErrorBody))]
 [JsonSerializable(typeof(EmulatorSeed))]
@@ -40,7 +43,6 @@ namespace Paygentic.Emulator;
 [JsonSerializable(typeof(ReservationBody))]
 [JsonSerializable(typeof(ActiveEntitlementListBody))]
 [JsonSerializable(typeof(IssueEntitlementRequest))]
-[JsonSerializable(typeof(IssuedEntitlementBody))]
 [JsonSerializable(typeof(AccessResultListBody))]
 [JsonSerializable(typeof(EntitlementDetailBody))]
 [JsonSerializable(typeof(CreateUsageEventRequest))]

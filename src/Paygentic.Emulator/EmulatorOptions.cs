@@ -36,6 +36,13 @@ public sealed class EmulatorOptions
     /// <summary>The clock for timestamps, reservation and portal-link expiry, and injected delays.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>
+    /// Leave the <c>code</c> field out of every error body (and of each validation error item). Off by default:
+    /// the newer API writes codes, but a client generated from the 2026-04-18 description, whose <c>Error</c> has no
+    /// <c>code</c>, may refuse a body carrying one.
+    /// </summary>
+    public bool OmitErrorCodes { get; set; }
+
     /// <summary>How long a legacy reservation (<c>POST /v0/entitlements</c>) holds funds. Default 1 hour.</summary>
     public TimeSpan ReservationTtl { get; set; } = TimeSpan.FromHours(1);
 }

@@ -22,6 +22,7 @@ for (var i = 0; i < args.Length; i++)
         case "--seed": options.SeedPath = Next(); break;
         case "--api-key": customKey = Next(); break;
         case "--auto-pay": options.AutoPay = true; break;
+        case "--omit-error-codes": options.OmitErrorCodes = true; break;
         case "--reservation-ttl": options.ReservationTtl = TimeSpan.FromSeconds(Whole()); break;
         case "--fault-seed": options.Faults.Seed = Whole(); break;
         case "--fault-500": options.Faults.Error500Rate = Rate(); break;

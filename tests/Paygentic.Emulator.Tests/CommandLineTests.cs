@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 
 namespace Paygentic.Emulator.Tests;
 
-/// <summary>The real executable: prints its URL, key and merchant, binds loopback, and stops cleanly on SIGTERM.</summary>
+/// <summary>The real executable: prints its URL, key and merchant, binds loopback, honours its switches, and stops cleanly on SIGTERM.</summary>
 public sealed partial class CommandLineTests
 {
     [GeneratedRegex(@"listening on (http://127\.0\.0\.1:\d+)")]
@@ -14,7 +14,7 @@ public sealed partial class CommandLineTests
     public async Task Starts_on_port_zero_prints_its_facts_and_stops_on_sigterm()
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Paygentic.Emulator.dll");
-        var start = new ProcessStartInfo("dotnet", [dll, "--urls", "http://127.0.0.1:0", "--api-key", "sk_cli"])
+        var start = new ProcessStartInfo("dotnet", [dll, "--urls", "http://127.0.0.1:0", "--api-key", "sk_cli", "--omit-error-codes"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -37,6 +37,10 @@ public sealed partial class CommandLineTests
             using var client = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(10) };
             using var health = await client.GetAsync("/_emulator/health");
             health.StatusCode.Should().Be(HttpStatusCode.OK);
+            using var missing = new HttpRequestMessage(HttpMethod.Get, "/v0/subscriptions/sub_missing") { Headers = { { "Authorization", "Bearer sk_cli" } } };
+            using var notFound = await client.SendAsync(missing);
+            notFound.StatusCode.Should().Be(HttpStatusCode.NotFound);
+            (await notFound.Content.ReadAsStringAsync()).Should().NotContain("\"code\"", "--omit-error-codes leaves codes out");
 
             using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
             await kill.WaitForExitAsync(timeout.Token);

@@ -81,7 +81,8 @@ public sealed class EventTests
         }
 
         issued.Status.Should().Be(HttpStatusCode.Created);
-        issued.Body["config"]!.AsObject().Should().BeEmpty();
+        issued.Body.AsObject().ContainsKey("config").Should().BeTrue("the newer spec requires config on every entitlement");
+        issued.Body["config"].Should().BeNull("a metered entitlement has no configuration");
         twice.ShouldBeError(HttpStatusCode.Conflict);
         var (_, detail) = await emulator.GetAsync("/v1/entitlements/" + id);
         ((bool)detail["hasAccess"]!).Should().BeFalse();

@@ -107,7 +107,7 @@ internal static class AdminEndpoints
             {
                 if (merchant.EventsBySubject.TryGetValue(subject, out var events))
                 {
-                    items.AddRange(events.Select(e => new EventLogItem(e.Id, e.Type, e.Source, e.Subject, e.Namespace, e.Timestamp, e.IdempotencyKey, e.Data, e.ReceivedAt)));
+                    items.AddRange(events.Select(e => new EventLogItem(e.Id, e.Type, e.Source, e.Subject ?? subject, e.Namespace, e.Timestamp, e.IdempotencyKey, e.Data, e.ReceivedAt)));
                 }
             }
         }

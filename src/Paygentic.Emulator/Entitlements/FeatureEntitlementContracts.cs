@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Paygentic.Emulator.Entitlements;
 
@@ -20,20 +21,12 @@ internal sealed class IssueEntitlementRequest
     public Dictionary<string, string>? Metadata { get; init; }
 }
 
-/// <summary>The spec's v1 <c>Entitlement</c> (201 of issue); <c>config</c> is required, so non-static features send <c>{}</c>.</summary>
-internal sealed record IssuedEntitlementBody(
-    string Object,
-    string Id,
-    string CustomerId,
-    string FeatureId,
-    string? SubscriptionId,
-    string Status,
-    DateTimeOffset ActiveFrom,
-    DateTimeOffset? ActiveTo,
-    JsonElement Config,
-    Dictionary<string, string>? Metadata);
-
-/// <summary>The spec's <c>EntitlementAccessResult</c> (items of <c>GET /v1/entitlements</c>).</summary>
+/// <summary>
+/// The spec's <c>EntitlementListItem</c> (items of <c>GET /v1/entitlements</c>), valid under both descriptions. The
+/// 2026-08-06 variants are strict (<c>unevaluatedProperties: false</c>) and require some fields even when empty, so
+/// those are written as <c>null</c> (<see cref="JsonIgnoreCondition.Never"/>, or a JSON-null <see cref="JsonElement"/>
+/// for the metered-only ones), while metered-only fields stay absent from boolean and static items.
+/// </summary>
 internal sealed record AccessResultBody(
     string EntitlementId,
     bool HasAccess,
@@ -41,23 +34,29 @@ internal sealed record AccessResultBody(
     string FeatureType,
     string ProductId,
     DateTimeOffset ActiveFrom,
-    DateTimeOffset? ActiveTo,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? ActiveTo,
     string Status,
-    JsonElement? Config,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] JsonElement? Config,
     decimal? Balance,
     decimal? UsageInPeriod,
     decimal? Overage,
     DateTimeOffset? CurrentPeriodStart,
     DateTimeOffset? CurrentPeriodEnd,
     bool? IsSoftLimit,
+    JsonElement? PricingUnitId,
     string CustomerId,
     string FeatureId,
-    string? SubscriptionId);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? SubscriptionId,
+    Dictionary<string, string> Metadata);
 
 /// <summary><c>GET /v1/entitlements</c> response.</summary>
 internal sealed record AccessResultListBody(string Object, IReadOnlyList<AccessResultBody> Data, Http.Pagination Pagination);
 
-/// <summary>The spec's <c>EntitlementDetail</c>: one shape whose metered/static fields appear only for that <c>featureType</c>.</summary>
+/// <summary>
+/// The spec's <c>EntitlementDetail</c> (get, and the 201 of issue): one shape whose metered fields appear only for
+/// metered features. It also satisfies the 2026-04-18 flat <c>Entitlement</c> of the 201, which allows extra fields.
+/// Required-but-empty fields are written as <c>null</c>, as in <see cref="AccessResultBody"/>.
+/// </summary>
 internal sealed record EntitlementDetailBody(
     string Object,
     string Id,
@@ -65,16 +64,18 @@ internal sealed record EntitlementDetailBody(
     string FeatureId,
     string FeatureKey,
     string FeatureType,
-    string? SubscriptionId,
+    string ProductId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? SubscriptionId,
     string Status,
     DateTimeOffset ActiveFrom,
-    DateTimeOffset? ActiveTo,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? ActiveTo,
     bool HasAccess,
-    Dictionary<string, string>? Metadata,
-    JsonElement? Config,
+    Dictionary<string, string> Metadata,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] JsonElement? Config,
     bool? IsSoftLimit,
     decimal? Balance,
     decimal? UsageInPeriod,
     decimal? Overage,
     DateTimeOffset? CurrentPeriodStart,
-    DateTimeOffset? CurrentPeriodEnd);
+    DateTimeOffset? CurrentPeriodEnd,
+    JsonElement? PricingUnitId);

@@ -10,6 +10,9 @@ internal static class FeatureEntitlementEndpoints
 {
     private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
 
+    /// <summary>A JSON <c>null</c> that is written even though absent fields are omitted (a required, empty field).</summary>
+    private static readonly JsonElement JsonNull = JsonDocument.Parse("null").RootElement.Clone();
+
     public static void Map(WebApplication app, EmulatorRuntime runtime)
     {
         app.MapGet("/v1/entitlements", context => List(context, runtime.Now).WriteAsync(context));
@@ -21,19 +24,33 @@ internal static class FeatureEntitlementEndpoints
     {
         var (world, merchant) = context.Caller();
         var customerId = Query.Text(context, "customerId");
+        var externalCustomerId = Query.Text(context, "externalCustomerId");
+        var merchantId = Query.Text(context, "merchantId");
         var featureKey = Query.Text(context, "featureKey");
         var productId = Query.Text(context, "productId");
         var subscriptionId = Query.Text(context, "subscriptionId");
         var tooLong = FieldLimits.QueryText(
-            context, ("customerId", FieldLimits.Id), ("featureKey", FieldLimits.Id), ("productId", FieldLimits.Id), ("subscriptionId", FieldLimits.Id));
+            context,
+            ("customerId", FieldLimits.Id),
+            ("externalCustomerId", FieldLimits.ExternalId),
+            ("merchantId", FieldLimits.Id),
+            ("featureKey", FieldLimits.Id),
+            ("productId", FieldLimits.Id),
+            ("subscriptionId", FieldLimits.Id));
         if (tooLong is { } violation)
         {
             return violation.ToAnswer();
         }
 
-        if (!Ids.Matches(customerId, "cus"))
+        // 2026-08-06 takes the merchant's own id (externalCustomerId) instead of a cus_ id: exactly one of the two.
+        if ((customerId is null) == (externalCustomerId is null))
         {
-            return Answer.Validation("customerId", "is required and must be a cus_ id", "REQUIRED");
+            return Answer.Validation("customerId", "give exactly one of customerId and externalCustomerId", "REQUIRED");
+        }
+
+        if (customerId is not null && !Ids.Matches(customerId, "cus"))
+        {
+            return Answer.Validation("customerId", "must be a cus_ id", "INVALID_ID");
         }
 
         if (featureKey is not null && productId is null)
@@ -50,9 +67,13 @@ internal static class FeatureEntitlementEndpoints
 
         lock (merchant.Gate)
         {
-            var customer = CustomerDirectory.Find(world, merchant, customerId, out var forbidden);
+            var forbidden = false;
+            var customer = merchantId is not null && merchantId != merchant.Id ? null
+                : customerId is not null ? CustomerDirectory.Find(world, merchant, customerId, out forbidden)
+                : merchant.CustomersByExternalId.GetValueOrDefault(externalCustomerId!);
             if (customer is null)
             {
+                // The spec has no 404 here; a customer outside the merchantId guard is "not found" like an unknown one.
                 return forbidden ? Answer.Forbidden("The customer belongs to another merchant") : Answer.BadRequest("CUSTOMER_NOT_FOUND", "Customer not found");
             }
 
@@ -173,18 +194,7 @@ internal static class FeatureEntitlementEndpoints
             };
             merchant.AddFeatureEntitlement(entitlement);
             world.Own(entitlement.Id, merchant);
-            var body = new IssuedEntitlementBody(
-                "entitlement",
-                entitlement.Id,
-                customer.Id,
-                feature.Id,
-                entitlement.SubscriptionId,
-                entitlement.StatusAt(now),
-                entitlement.ActiveFrom,
-                entitlement.ActiveTo,
-                entitlement.Config ?? EmptyObject,
-                entitlement.Metadata);
-            return Answer.Json(StatusCodes.Status201Created, body, EmulatorJson.Default.IssuedEntitlementBody);
+            return Answer.Json(StatusCodes.Status201Created, ToDetail(entitlement, now), EmulatorJson.Default.EntitlementDetailBody);
         }
     }
 
@@ -201,16 +211,18 @@ internal static class FeatureEntitlementEndpoints
             e.ActiveFrom,
             e.ActiveTo,
             e.StatusAt(at),
-            e.Feature.Type == "static" ? e.Config ?? EmptyObject : null,
+            ConfigOf(e),
             metered ? state.Balance : null,
             metered ? state.UsageInPeriod : null,
             metered ? state.Overage : null,
             metered ? state.PeriodStart : null,
             metered ? state.PeriodEnd : null,
             metered ? e.IsSoftLimit : null,
+            metered ? JsonNull : null,
             e.CustomerId,
             e.Feature.Id,
-            e.SubscriptionId);
+            e.SubscriptionId,
+            e.Metadata ?? []);
     }
 
     private static EntitlementDetailBody ToDetail(FeatureEntitlement e, DateTimeOffset at)
@@ -224,18 +236,24 @@ internal static class FeatureEntitlementEndpoints
             e.Feature.Id,
             e.Feature.Key,
             e.Feature.Type,
+            e.Feature.ProductId,
             e.SubscriptionId,
             e.StatusAt(at),
             e.ActiveFrom,
             e.ActiveTo,
             state.HasAccess,
-            e.Metadata,
-            e.Feature.Type == "static" ? e.Config ?? EmptyObject : null,
+            e.Metadata ?? [],
+            ConfigOf(e),
             metered ? e.IsSoftLimit : null,
             metered ? state.Balance : null,
             metered ? state.UsageInPeriod : null,
             metered ? state.Overage : null,
             metered ? state.PeriodStart : null,
-            metered ? state.PeriodEnd : null);
+            metered ? state.PeriodEnd : null,
+            metered ? JsonNull : null);
     }
+
+    /// <summary>A static entitlement's configuration; null (written as JSON null) for the others, as the newer spec says.</summary>
+    private static JsonElement? ConfigOf(FeatureEntitlement e) =>
+        e.Feature.Type == "static" ? e.Config ?? EmptyObject : null;
 }

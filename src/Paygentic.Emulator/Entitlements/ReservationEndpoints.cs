@@ -13,6 +13,12 @@ namespace Paygentic.Emulator.Entitlements;
 /// </summary>
 internal static class ReservationEndpoints
 {
+    /// <summary>
+    /// activeEntitlements takes no paging parameters, so its <c>pagination.limit</c> is the API's fixed page size
+    /// (10 in the spec's example), not the number of items.
+    /// </summary>
+    private const int ActiveEntitlementsPageSize = 10;
+
     public static void Map(WebApplication app, EmulatorRuntime runtime)
     {
         app.MapPost("/v0/entitlements", context => CreateAsync(context, runtime));
@@ -250,7 +256,7 @@ internal static class ReservationEndpoints
 
             return Answer.Json(
                 StatusCodes.Status200OK,
-                new ActiveEntitlementListBody("list", data, new Pagination(data.Count, 0, data.Count)),
+                new ActiveEntitlementListBody("list", data, new Pagination(ActiveEntitlementsPageSize, 0, data.Count)),
                 EmulatorJson.Default.ActiveEntitlementListBody);
         }
     }

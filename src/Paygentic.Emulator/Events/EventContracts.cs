@@ -18,15 +18,23 @@ internal sealed class IngestEventRequest
     public string? IdempotencyKey { get; init; }
 
     public JsonElement? Data { get; init; }
+
+    /// <summary>The merchant's own customer id (a customer's <c>externalId</c>); 2026-08-06 accepts it instead of <c>subject</c>.</summary>
+    public string? ExternalSubject { get; init; }
+
+    /// <summary>A cross-reference id of the merchant's own (2026-08-06).</summary>
+    public string? ExternalId { get; init; }
 }
 
-/// <summary>The spec's <c>EventResponse</c> (202).</summary>
+/// <summary>The spec's <c>EventResponse</c> (202); <c>subject</c> is absent while an external subject is unresolved.</summary>
 internal sealed record EventResponseBody(
     string Id,
     string Object,
     string Type,
     string Source,
-    string Subject,
+    string? Subject,
     string Namespace,
     DateTimeOffset Timestamp,
-    string IdempotencyKey);
+    string IdempotencyKey,
+    string? ExternalSubject,
+    string? ExternalId);

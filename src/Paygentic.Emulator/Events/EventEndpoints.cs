@@ -31,17 +31,33 @@ internal static class EventEndpoints
             (request.Source, FieldLimits.Url, "source"),
             (request.Subject, FieldLimits.Id, "subject"),
             (request.Namespace, FieldLimits.Id, "namespace"),
+            (request.ExternalSubject, FieldLimits.ExternalId, "externalSubject"),
+            (request.ExternalId, FieldLimits.ExternalId, "externalId"),
             (request.IdempotencyKey, FieldLimits.IdempotencyKey, "idempotencyKey"));
         if (tooLong is { } violation)
         {
             return violation.ToAnswer();
         }
 
-        foreach (var (field, value) in new[] { ("type", request.Type), ("source", request.Source), ("subject", request.Subject) })
+        foreach (var (field, value) in new[] { ("type", request.Type), ("source", request.Source) })
         {
             if (string.IsNullOrEmpty(value))
             {
                 return Answer.Validation(field, "is required", "REQUIRED");
+            }
+        }
+
+        // 2026-04-18 requires subject; 2026-08-06 accepts the merchant's own customer id (externalSubject) instead.
+        if (string.IsNullOrEmpty(request.Subject) && string.IsNullOrEmpty(request.ExternalSubject))
+        {
+            return Answer.Validation("subject", "subject or externalSubject is required", "REQUIRED");
+        }
+
+        foreach (var (field, value) in new[] { ("externalSubject", request.ExternalSubject), ("externalId", request.ExternalId) })
+        {
+            if (value is not null && !IsExternalId(value))
+            {
+                return Answer.Validation(field, "must be 1 to 255 letters, digits, '-' or '_'", "INVALID_FORMAT");
             }
         }
 
@@ -71,26 +87,35 @@ internal static class EventEndpoints
             var key = request.IdempotencyKey ?? Ids.New("idk");
             if (!merchant.EventsByKey.TryGetValue(key, out var stored))
             {
-                stored = new EventRecord(Ids.New("evt"), request.Type!, request.Source!, request.Subject!, merchant.Id, request.Timestamp ?? now, key, data.Clone(), now);
+                // subject wins when both are given; an external subject resolves through the customers' externalId.
+                var subject = string.IsNullOrEmpty(request.Subject)
+                    ? merchant.CustomersByExternalId.GetValueOrDefault(request.ExternalSubject!)?.Id
+                    : request.Subject;
+                stored = new EventRecord(
+                    Ids.New("evt"), request.Type!, request.Source!, subject, merchant.Id, request.Timestamp ?? now, key, data.Clone(), now, request.ExternalSubject, request.ExternalId);
                 merchant.EventsByKey.Add(key, stored);
-                if (!merchant.EventsBySubject.TryGetValue(stored.Subject, out var list))
+                if (subject is not null)
                 {
-                    merchant.EventsBySubject[stored.Subject] = list = [];
-                }
+                    if (!merchant.EventsBySubject.TryGetValue(subject, out var list))
+                    {
+                        merchant.EventsBySubject[subject] = list = [];
+                    }
 
-                list.Add(stored);
-                DrawDown(merchant, stored, metrics);
+                    list.Add(stored);
+                    DrawDown(merchant, subject, stored, metrics);
+                }
             }
 
-            var body = new EventResponseBody(stored.Id, "event", stored.Type, stored.Source, stored.Subject, stored.Namespace, stored.Timestamp, stored.IdempotencyKey);
+            var body = new EventResponseBody(
+                stored.Id, "event", stored.Type, stored.Source, stored.Subject, stored.Namespace, stored.Timestamp, stored.IdempotencyKey, stored.ExternalSubject, stored.ExternalId);
             return Answer.Json(StatusCodes.Status202Accepted, body, EmulatorJson.Default.EventResponseBody);
         }
     }
 
     /// <summary>Feeds the event to the subject's metered entitlements whose metric consumes its type.</summary>
-    private static void DrawDown(MerchantState merchant, EventRecord stored, List<Metric> metrics)
+    private static void DrawDown(MerchantState merchant, string subject, EventRecord stored, List<Metric> metrics)
     {
-        foreach (var entitlement in merchant.FeatureEntitlementsOf(stored.Subject))
+        foreach (var entitlement in merchant.FeatureEntitlementsOf(subject))
         {
             if (!entitlement.IsMetered || entitlement.StatusAt(stored.Timestamp) != "active" || stored.Timestamp < entitlement.ActiveFrom)
             {
@@ -113,4 +138,7 @@ internal static class EventEndpoints
             }
         }
     }
+
+    private static bool IsExternalId(string value) =>
+        value.Length is > 0 and <= FieldLimits.ExternalId && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 }

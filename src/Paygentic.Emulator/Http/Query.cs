@@ -38,7 +38,7 @@ internal static class Query
             return null;
         }
 
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value))
+        if (Rfc3339.TryParse(text, out var value))
         {
             return value;
         }

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Paygentic.Emulator.Faults;
@@ -13,8 +15,43 @@ internal static class Reply
 {
     private const string JsonType = "application/json; charset=utf-8";
 
-    public static Task Json<T>(HttpContext context, int status, T value, JsonTypeInfo<T> typeInfo) =>
-        Write(context, status, JsonType, JsonSerializer.SerializeToUtf8Bytes(value, typeInfo));
+    // The real API leaves apostrophes, '<', '&' and non-ASCII text as they are; JSON's own escapes still apply.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static Task Json<T>(HttpContext context, int status, T value, JsonTypeInfo<T> typeInfo)
+    {
+        if (value is ErrorBody or ValidationErrorBody && OmitsErrorCodes(context))
+        {
+            return Write(context, status, JsonType, WithoutCodes(value));
+        }
+
+        return Write(context, status, JsonType, Serialize(value, typeInfo));
+    }
+
+    /// <summary>Serializes with the relaxed encoder (a writer's options decide escaping, not the context's).</summary>
+    public static byte[] Serialize<T>(T value, JsonTypeInfo<T> typeInfo)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            JsonSerializer.Serialize(writer, value, typeInfo);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static bool OmitsErrorCodes(HttpContext context) =>
+        context.RequestServices.GetService<State.EmulatorRuntime>()?.Options.OmitErrorCodes == true;
+
+    /// <summary>The error body without any <c>code</c>, for clients that reject codes they do not know.</summary>
+    private static byte[] WithoutCodes<T>(T value) => value switch
+    {
+        ErrorBody error => Serialize(error with { Code = null }, EmulatorJson.Default.ErrorBody),
+        ValidationErrorBody validation => Serialize(
+            validation with { Errors = [.. validation.Errors.Select(e => e with { Code = null })] },
+            EmulatorJson.Default.ValidationErrorBody),
+        _ => throw new ArgumentException("not an error body", nameof(value)),
+    };
 
     public static Task Error(HttpContext context, int status, string error, string message, string? code = null) =>
         Json(context, status, new ErrorBody(message, error, code), EmulatorJson.Default.ErrorBody);

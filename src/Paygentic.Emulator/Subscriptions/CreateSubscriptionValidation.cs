@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Paygentic.Emulator.Customers;
 using Paygentic.Emulator.Http;
 using Paygentic.Emulator.Ledger;
@@ -52,6 +53,22 @@ internal static class CreateSubscriptionValidation
         if (request.RenewalReminderDays is < 1 or > 30)
         {
             return Answer.Validation("renewalReminderDays", "must be from 1 to 30", "OUT_OF_RANGE");
+        }
+
+        if (request.PaymentTermDays is < 0 or > 365)
+        {
+            return Answer.Validation("paymentTermDays", "must be from 0 to 365", "OUT_OF_RANGE");
+        }
+
+        if (request.Metadata is { } metadata)
+        {
+            foreach (var (key, value) in metadata)
+            {
+                if (value.ValueKind is not (JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False))
+                {
+                    return Answer.Validation("metadata." + key, "must be a string, a number or a boolean", "INVALID_TYPE");
+                }
+            }
         }
 
         if (request.SessionExpiryMinutes is < 1)

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Paygentic.Emulator.Customers;
 
 namespace Paygentic.Emulator.Subscriptions;
@@ -36,6 +38,12 @@ internal sealed class CreateSubscriptionRequest
     public int? RenewalReminderDays { get; init; }
 
     public decimal? SessionExpiryMinutes { get; init; }
+
+    /// <summary>"Net X" days on the subscription's invoices, 0–365 (2026-08-06 spec; default 0).</summary>
+    public int? PaymentTermDays { get; init; }
+
+    /// <summary>Merchant metadata whose values are strings, numbers or booleans (2026-08-06 spec).</summary>
+    public Dictionary<string, JsonElement>? Metadata { get; init; }
 }
 
 /// <summary>Where the checkout sends the payer afterwards.</summary>
@@ -58,10 +66,16 @@ internal sealed class PortalRequest
     public string? ExpiresIn { get; init; }
 }
 
-/// <summary>The spec's <c>Subscription</c>; absent optional fields are omitted, never null.</summary>
+/// <summary>
+/// The spec's <c>Subscription</c>, valid under both descriptions: <c>merchantId</c> and <c>paymentTermDays</c> are
+/// required only by 2026-08-06 and are extra (allowed) fields for 2026-04-18. Absent optional fields are omitted.
+/// </summary>
 internal sealed record SubscriptionBody(
     string Id,
     string Object,
+    string MerchantId,
+    int PaymentTermDays,
+    Dictionary<string, JsonElement>? Metadata,
     string Name,
     string CustomerId,
     string PlanId,

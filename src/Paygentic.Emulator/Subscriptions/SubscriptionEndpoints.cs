@@ -107,6 +107,8 @@ internal static class SubscriptionEndpoints
                 RenewalReminderEnabled = request.RenewalReminderEnabled,
                 RenewalReminderDays = request.RenewalReminderDays,
                 SuccessRedirect = request.RedirectUrls?.OnSuccess,
+                PaymentTermDays = request.PaymentTermDays ?? 0,
+                Metadata = request.Metadata,
             };
             Register(world, merchant, subscription);
 
@@ -121,7 +123,8 @@ internal static class SubscriptionEndpoints
                 SubscriptionLifecycle.Pay(world, merchant, subscription, now);
             }
 
-            return Answer.Json(StatusCodes.Status201Created, SubscriptionLifecycle.ToBody(subscription, Query.BaseUrl(context)), EmulatorJson.Default.SubscriptionBody);
+            // Only the create answer shows a settled payment (what was paid now); later reads omit it.
+            return Answer.Json(StatusCodes.Status201Created, SubscriptionLifecycle.ToBody(subscription, Query.BaseUrl(context), showSettledPayment: true), EmulatorJson.Default.SubscriptionBody);
         }
     }
 
@@ -224,7 +227,7 @@ internal static class SubscriptionEndpoints
                     && (status is null || s.Status == status)
                     && (startedBefore is null || s.StartedAt <= startedBefore)
                     && (consumerId is null || (merchant.Customers.TryGetValue(s.CustomerId, out var c) && c.ConsumerId == consumerId)))
-                .Select(s => SubscriptionLifecycle.ToBody(s, baseUrl, include is null ? null : merchant, world))
+                .Select(s => SubscriptionLifecycle.ToBody(s, baseUrl, includeCustomerOf: include is null ? null : merchant, world: world))
                 .ToList();
             var (page, pagination) = Paging.Slice(matches, limit, offset);
             return Answer.Json(StatusCodes.Status200OK, new SubscriptionListBody("list", page, pagination), EmulatorJson.Default.SubscriptionListBody);

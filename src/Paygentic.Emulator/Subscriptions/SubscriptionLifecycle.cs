@@ -59,7 +59,8 @@ internal static class SubscriptionLifecycle
                 IncludedUnits = planFeature.IncludedUnits,
                 IsSoftLimit = planFeature.IsSoftLimit,
                 UsagePeriod = planFeature.UsagePeriod,
-                Anchor = now,
+                // Periods count from the subscription's start, not from when its checkout was paid.
+                Anchor = subscription.StartedAt,
             };
             merchant.AddFeatureEntitlement(entitlement);
             world.Own(entitlement.Id, merchant);
@@ -106,10 +107,15 @@ internal static class SubscriptionLifecycle
         return null;
     }
 
-    public static SubscriptionBody ToBody(SubscriptionRecord s, string baseUrl, MerchantState? includeCustomerOf = null, World? world = null)
+    /// <summary>
+    /// The wire form. <c>payment</c> is shown while the checkout is due, and on the create answer also when it was
+    /// settled at once; once paid, reads, lists, termination and "already exists" leave it out, as the spec's
+    /// examples of active subscriptions do.
+    /// </summary>
+    public static SubscriptionBody ToBody(SubscriptionRecord s, string baseUrl, bool showSettledPayment = false, MerchantState? includeCustomerOf = null, World? world = null)
     {
         PaymentBody? payment = null;
-        if (s.PaymentSessionId is not null && !s.Paid)
+        if (s.PaymentSessionId is not null && !s.Paid && s.Status == SubscriptionRecord.PendingPayment)
         {
             payment = new PaymentBody(
                 "pending",
@@ -119,7 +125,7 @@ internal static class SubscriptionLifecycle
                 baseUrl + "/_emulator/checkout/" + s.PaymentSessionId,
                 new PaymentBreakdownBody(Money.ToUsd(0), Money.ToUsd(s.WalletCharge)));
         }
-        else if (s.Paid)
+        else if (s.Paid && showSettledPayment)
         {
             payment = new PaymentBody("paid", Money.ToUsd(s.WalletCharge), s.InvoiceId, null, null, null);
         }
@@ -145,6 +151,9 @@ internal static class SubscriptionLifecycle
         return new SubscriptionBody(
             s.Id,
             "subscription",
+            s.MerchantId,
+            s.PaymentTermDays,
+            s.Metadata,
             s.Name,
             s.CustomerId,
             s.PlanId,

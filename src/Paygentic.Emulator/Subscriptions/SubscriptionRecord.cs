@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Paygentic.Emulator.Subscriptions;
 
 /// <summary>A subscription; touched only under the merchant's lock.</summary>
@@ -70,4 +72,8 @@ internal sealed class SubscriptionRecord
     public int? RenewalReminderDays { get; init; }
 
     public string? SuccessRedirect { get; init; }
+
+    public int PaymentTermDays { get; init; }
+
+    public Dictionary<string, JsonElement>? Metadata { get; init; }
 }

@@ -44,11 +44,23 @@ public readonly record struct EntitlementStatus(string Value) : IWireValue<Entit
     public override string ToString() => Value;
 }
 
-/// <summary>What to ask <c>GET /v1/entitlements</c>: does this customer have access, and how much is left?</summary>
+/// <summary>
+/// What to ask <c>GET /v1/entitlements</c>: does this customer have access, and how much is left? Name the customer
+/// by exactly one of <see cref="CustomerId"/> and <see cref="ExternalCustomerId"/>.
+/// </summary>
 public sealed class EntitlementAccessQuery : ListOptions
 {
-    /// <summary>The customer (required).</summary>
-    public required string CustomerId { get; set; }
+    /// <summary>The customer (<c>cus_…</c>); the only form the 2026-04-18 API accepts.</summary>
+    public string? CustomerId { get; set; }
+
+    /// <summary>
+    /// The merchant's own id of the customer (its <c>externalId</c>), instead of <see cref="CustomerId"/>. Only the
+    /// 2026-08-06 API accepts it.
+    /// </summary>
+    public string? ExternalCustomerId { get; set; }
+
+    /// <summary>A tenant guard (2026-08-06): the customer must belong to this merchant, or nothing is found.</summary>
+    public string? MerchantId { get; set; }
 
     /// <summary>Only this feature key (needs <see cref="ProductId"/>).</summary>
     public string? FeatureKey { get; set; }
@@ -87,6 +99,15 @@ public sealed record EntitlementAccess
     /// <summary>The feature (newer API versions).</summary>
     public string? FeatureId { get; init; }
 
+    /// <summary>The subscription it came from (newer API versions; null when issued directly).</summary>
+    public string? SubscriptionId { get; init; }
+
+    /// <summary>The pricing unit (<c>pu_…</c>) whose shared credits the balance counts, when it draws a credit pool (newer API versions).</summary>
+    public string? PricingUnitId { get; init; }
+
+    /// <summary>Metadata (newer API versions).</summary>
+    public IReadOnlyDictionary<string, string>? Metadata { get; init; }
+
     /// <summary>The state.</summary>
     public EntitlementStatus? Status { get; init; }
 
@@ -96,7 +117,7 @@ public sealed record EntitlementAccess
     /// <summary>Active until.</summary>
     public DateTimeOffset? ActiveTo { get; init; }
 
-    /// <summary>Static configuration.</summary>
+    /// <summary>Static configuration (the newer API writes <c>null</c> for other kinds).</summary>
     public JsonElement? Config { get; init; }
 
     /// <summary>Units left (metered; feature units, not money).</summary>
@@ -184,6 +205,9 @@ public sealed record EntitlementDetail
 
     /// <summary>Current period end.</summary>
     public DateTimeOffset? CurrentPeriodEnd { get; init; }
+
+    /// <summary>The pricing unit (<c>pu_…</c>) whose shared credits the balance counts, when it draws a credit pool (newer API versions).</summary>
+    public string? PricingUnitId { get; init; }
 }
 
 /// <summary>The reset period of a metered entitlement.</summary>

@@ -51,7 +51,11 @@ internal sealed class EntitlementsClient(IEntitlementsApi api, ClientContext con
     public async Task<Page<EntitlementAccess>> ListAccessPageAsync(EntitlementAccessQuery query, CancellationToken cancellationToken = default)
     {
         Guard.NotNull(query);
-        Guard.NotBlank(query.CustomerId, "query.CustomerId");
+        if (string.IsNullOrWhiteSpace(query.CustomerId) == string.IsNullOrWhiteSpace(query.ExternalCustomerId))
+        {
+            throw new ArgumentException("Give exactly one of query.CustomerId and query.ExternalCustomerId.", nameof(query));
+        }
+
         query.ValidatePaging();
         if (query.FeatureKey is not null && string.IsNullOrWhiteSpace(query.ProductId))
         {
@@ -59,7 +63,7 @@ internal sealed class EntitlementsClient(IEntitlementsApi api, ClientContext con
         }
 
         var result = await context.Invoker.SendAsync(
-            () => api.ListAccessAsync(query.CustomerId, query.FeatureKey, query.ProductId, query.SubscriptionId, query.Limit, query.Offset, Format(query.At), cancellationToken),
+            () => api.ListAccessAsync(query.CustomerId, query.ExternalCustomerId, query.MerchantId, query.FeatureKey, query.ProductId, query.SubscriptionId, query.Limit, query.Offset, Format(query.At), cancellationToken),
             PaygenticJsonContext.Default.ListEnvelopeEntitlementAccess,
             cancellationToken).ConfigureAwait(false);
         return result.Value.ToPage(query.Limit, query.Offset);
@@ -71,7 +75,7 @@ internal sealed class EntitlementsClient(IEntitlementsApi api, ClientContext con
         query.ValidatePaging();
         return Pager.EnumerateAsync(
             (offset, ct) => ListAccessPageAsync(
-                new EntitlementAccessQuery { CustomerId = query.CustomerId, FeatureKey = query.FeatureKey, ProductId = query.ProductId, SubscriptionId = query.SubscriptionId, At = query.At, Limit = query.Limit, Offset = offset },
+                new EntitlementAccessQuery { CustomerId = query.CustomerId, ExternalCustomerId = query.ExternalCustomerId, MerchantId = query.MerchantId, FeatureKey = query.FeatureKey, ProductId = query.ProductId, SubscriptionId = query.SubscriptionId, At = query.At, Limit = query.Limit, Offset = offset },
                 ct),
             query.Offset,
             cancellationToken);

@@ -12,7 +12,7 @@ internal interface IEntitlementsApi
     Task<HttpResponseMessage> ListActiveAsync(string customerId, string? productId, string? subscriptionId, CancellationToken cancellationToken);
 
     [Get("/v1/entitlements")]
-    Task<HttpResponseMessage> ListAccessAsync(string customerId, string? featureKey, string? productId, string? subscriptionId, int limit, int offset, string? at, CancellationToken cancellationToken);
+    Task<HttpResponseMessage> ListAccessAsync(string? customerId, string? externalCustomerId, string? merchantId, string? featureKey, string? productId, string? subscriptionId, int limit, int offset, string? at, CancellationToken cancellationToken);
 
     [Get("/v1/entitlements/{entitlementId}")]
     Task<HttpResponseMessage> GetAsync(string entitlementId, string? at, CancellationToken cancellationToken);

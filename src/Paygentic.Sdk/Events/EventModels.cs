@@ -15,8 +15,20 @@ public sealed record MeterEvent
     /// <summary>A URI naming the sending application.</summary>
     public required string Source { get; init; }
 
-    /// <summary>The customer id (<c>cus_…</c>).</summary>
-    public required string Subject { get; init; }
+    /// <summary>
+    /// The customer id (<c>cus_…</c>). Give it, or <see cref="ExternalSubject"/>, or both (then it wins). The
+    /// 2026-04-18 API requires it; only the 2026-08-06 API takes an event with <see cref="ExternalSubject"/> alone.
+    /// </summary>
+    public string? Subject { get; init; }
+
+    /// <summary>
+    /// The merchant's own id of the customer (the customer's <c>externalId</c>: letters, digits, <c>-</c>, <c>_</c>,
+    /// at most 255), for when the <c>cus_</c> id is not known; the API links such events to the customer later.
+    /// </summary>
+    public string? ExternalSubject { get; init; }
+
+    /// <summary>A cross-reference id of the merchant's own (same format as <see cref="ExternalSubject"/>).</summary>
+    public string? ExternalId { get; init; }
 
     /// <summary>The event's values, read by the metrics' JSONPaths.</summary>
     public required JsonObject Data { get; init; }
@@ -47,8 +59,14 @@ public sealed record EventReceipt
     /// <summary>The source.</summary>
     public string? Source { get; init; }
 
-    /// <summary>The subject.</summary>
+    /// <summary>The resolved customer id; absent while an <see cref="ExternalSubject"/> matches no customer yet.</summary>
     public string? Subject { get; init; }
+
+    /// <summary>The merchant's own customer id the event was sent with (newer API versions).</summary>
+    public string? ExternalSubject { get; init; }
+
+    /// <summary>The merchant's cross-reference id (newer API versions).</summary>
+    public string? ExternalId { get; init; }
 
     /// <summary>The namespace.</summary>
     public string? Namespace { get; init; }

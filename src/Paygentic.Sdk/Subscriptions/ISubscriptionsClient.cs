@@ -6,10 +6,13 @@ public interface ISubscriptionsClient
     /// <summary>
     /// Subscribes a customer to a plan. With a prefund, the answer is usually a <see cref="PendingSubscriptionPayment"/>
     /// whose checkout URL the customer must visit. Not retried automatically (a repeat could open a second checkout)
-    /// unless <see cref="PaygenticRetryOptions.RetryNonIdempotentRequests"/> is set.
+    /// unless <see cref="PaygenticRetryOptions.RetryNonIdempotentRequests"/> is set. A subscription that already
+    /// exists comes back with <see cref="CreateSubscriptionResult.Created"/> false (200, the 2026-04-18 API); the
+    /// 2026-08-06 API may refuse the duplicate with 409 instead.
     /// </summary>
     /// <param name="request">The subscription.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="PaygenticConflictException">The API refused a duplicate subscription (409, 2026-08-06).</exception>
     Task<CreateSubscriptionResult> CreateAsync(CreateSubscriptionRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Gets a subscription (poll its status after sending a customer to checkout).</summary>

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Paygentic.Sdk.Customers;
 using Paygentic.Sdk.Json;
@@ -102,6 +103,18 @@ public sealed record CreateSubscriptionRequest
 
     /// <summary>Checkout session lifetime in minutes (default 240).</summary>
     public int? SessionExpiryMinutes { get; init; }
+
+    /// <summary>
+    /// "Net X": days between an invoice's issue and its due date, 0–365 (2026-08-06 API; default 0, and a non-zero
+    /// value needs a bank-transfer-only subscription there). The 2026-04-18 API ignores it.
+    /// </summary>
+    public int? PaymentTermDays { get; init; }
+
+    /// <summary>
+    /// The merchant's own metadata: each value a string, a number or a boolean (2026-08-06 API; the 2026-04-18 API
+    /// ignores it).
+    /// </summary>
+    public JsonObject? Metadata { get; init; }
 }
 
 /// <summary>The payment state of a new subscription; switch on the concrete type.</summary>
@@ -181,8 +194,23 @@ public sealed record Subscription
     /// <summary>The display name.</summary>
     public string? Name { get; init; }
 
+    /// <summary>The merchant that owns it (newer API versions).</summary>
+    public string? MerchantId { get; init; }
+
     /// <summary>The plan.</summary>
     public string? PlanId { get; init; }
+
+    /// <summary>The plan version pinned at creation (newer API versions).</summary>
+    public string? PlanVersionId { get; init; }
+
+    /// <summary>The number of that plan version (newer API versions).</summary>
+    public int? VersionNumber { get; init; }
+
+    /// <summary>"Net X" days on its invoices (newer API versions; absent from older answers).</summary>
+    public int? PaymentTermDays { get; init; }
+
+    /// <summary>The merchant's metadata: string, number or boolean values (newer API versions).</summary>
+    public JsonObject? Metadata { get; init; }
 
     /// <summary>The customer.</summary>
     public string? CustomerId { get; init; }
@@ -196,7 +224,7 @@ public sealed record Subscription
     /// <summary>Estimated tax rate in percent.</summary>
     public decimal? EstimatedTaxRate { get; init; }
 
-    /// <summary>The payment state, present on create.</summary>
+    /// <summary>The payment state: on the create answer, and while the subscription is <c>pending_payment</c>.</summary>
     [JsonConverter(typeof(SubscriptionPaymentJsonConverter))]
     public SubscriptionPayment? Payment { get; init; }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Text.Json;
 using System.Xml;
 using Paygentic.Sdk.Http;
 using Paygentic.Sdk.Json;
@@ -29,6 +30,22 @@ internal sealed class SubscriptionsClient(ISubscriptionsApi api, ClientContext c
         if (request.RenewalReminderDays is < 1 or > 30)
         {
             throw new ArgumentOutOfRangeException(nameof(request), request.RenewalReminderDays, "RenewalReminderDays must be between 1 and 30.");
+        }
+
+        if (request.PaymentTermDays is < 0 or > 365)
+        {
+            throw new ArgumentOutOfRangeException(nameof(request), request.PaymentTermDays, "PaymentTermDays must be between 0 and 365.");
+        }
+
+        if (request.Metadata is { } metadata)
+        {
+            foreach (var (key, value) in metadata)
+            {
+                if (value?.GetValueKind() is not (JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False))
+                {
+                    throw new ArgumentException($"request.Metadata[\"{key}\"] must be a string, a number or a boolean.", nameof(request));
+                }
+            }
         }
 
         var body = request.StartedAt is null ? request with { StartedAt = context.Time.GetUtcNow() } : request;

@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
 # Drives every emulator operation (success and error paths) against $PAYGENTIC_BASE_URL, for use under the
 # spec-validating proxy:
-#   bash /work/shared/tools/contract-proxy.sh --upstream http://127.0.0.1:PORT -- bash tests/Paygentic.Emulator.Tests/contract/exercise.sh
+#   bash /work/shared/tools/contract-proxy.sh --upstream http://127.0.0.1:PORT -- bash tests/Paygentic.Emulator.Tests/contract/exercise.sh [all|newer]
+#   all (default): every operation, legacy v0 included, for the 2026-04-18 contract.
+#   newer: only the operations 2026-08-06 still has (customers, subscriptions, portal, events, v1 entitlements), plus
+#          requests only that file accepts (an event with externalSubject alone, entitlements by externalCustomerId);
+#          run it under --spec paygentic-2026-08-06.contract.json.
 # Requests are kept valid against the contract, so every violation reported is the emulator's.
 set -euo pipefail
+mode=${1:-all}
+[[ $mode == all || $mode == newer ]] || { echo "exercise: unknown mode '$mode' (all or newer)" >&2; exit 2; }
+legacy() { [[ $mode == all ]]; }
+newer() { [[ $mode == newer ]]; }
 base=${PAYGENTIC_BASE_URL:?PAYGENTIC_BASE_URL is required}
 key=${PAYGENTIC_API_KEY:-sk_test_emulator}
 other=${PAYGENTIC_OTHER_KEY:-sk_test_other}
@@ -47,7 +55,9 @@ call POST /v0/subscriptions "{\"name\":\"Jane prepaid\",\"planId\":\"plan_legacy
 call POST /v0/subscriptions "{\"name\":\"x\",\"planId\":\"plan_nothere\",\"customerId\":\"$cus\",\"startedAt\":\"2026-01-01T00:00:00Z\"}"; expect 404 unknown-plan
 call POST /v0/subscriptions "{\"name\":\"x\",\"planId\":\"plan_otherlegacy\",\"customerId\":\"$cus\",\"startedAt\":\"2026-01-01T00:00:00Z\"}"; expect 403 other-plan
 # usage before payment: no active subscription
-call POST /v0/usage "{\"customerId\":\"$cus\",\"merchantId\":\"org_demo\",\"idempotencyKey\":\"early$run\",\"timestamp\":\"2026-01-02T00:00:00Z\",\"properties\":[{\"billableMetricId\":\"bm_basicsub\",\"quantity\":1}]}"; expect 400 no-subscription
+if legacy; then
+  call POST /v0/usage "{\"customerId\":\"$cus\",\"merchantId\":\"org_demo\",\"idempotencyKey\":\"early$run\",\"timestamp\":\"2026-01-02T00:00:00Z\",\"properties\":[{\"billableMetricId\":\"bm_basicsub\",\"quantity\":1}]}"; expect 400 no-subscription
+fi
 curl -sS -o /dev/null -X POST "$checkout"   # the checkout page pays it (not a Paygentic path)
 call GET "/v0/subscriptions/$sid"; expect 200 get-subscription
 call GET "/v0/subscriptions/$sid" "" "$other"; expect 403 get-subscription-other
@@ -56,8 +66,11 @@ call GET "/v0/subscriptions?customerId=$cus&limit=5&offset=0&include=customer"; 
 call POST "/v0/subscriptions/$sid/portal" '{"expiresIn":"PT30M"}'; expect 200 portal
 call POST "/v0/subscriptions/$sid/portal"; expect 200 portal-no-body
 call POST /v0/subscriptions/sub_missing/portal; expect 404 portal-missing
-call POST /v0/subscriptions "{\"name\":\"Jane standard\",\"planId\":\"plan_standard\",\"customerId\":\"$cus\",\"startedAt\":\"2026-01-01T00:00:00Z\"}"; expect 201 standard-subscription; std=$(field '["id"]')
+call POST /v0/subscriptions "{\"name\":\"Jane standard\",\"planId\":\"plan_standard\",\"customerId\":\"$cus\",\"startedAt\":\"2026-01-01T00:00:00Z\",\"paymentTermDays\":0,\"metadata\":{\"team\":\"it's ours\",\"seats\":3,\"trial\":false}}"; expect 201 standard-subscription; std=$(field '["id"]')
+call POST "/v0/subscriptions/$sid/portal" '{"expiresIn":"P8D"}'; expect 400 portal-too-long
+# (a malformed expiresIn is refused by the proxy itself, against the spec's pattern; the emulator's tests cover it)
 
+if legacy; then
 call POST /v0/entitlements "{\"customerId\":\"$cus\",\"merchantId\":\"org_demo\",\"entitlementData\":[{\"billableMetricId\":\"bm_basicsub\",\"quantity\":1},{\"billableMetricId\":\"bm_exectime\",\"quantity\":1500.5}],\"maxUses\":2}"; expect 201 reserve
 com=$(field '["id"]')
 call POST /v0/entitlements "{\"customerId\":\"$cus\",\"merchantId\":\"org_demo\",\"entitlementData\":[{\"billableMetricId\":\"bm_premiumsub\",\"quantity\":100000}]}"; expect 400 reserve-insufficient
@@ -80,9 +93,18 @@ call GET "/v0/usage?startTime=2026-01-01T00:00:00Z&endTime=2026-02-01T00:00:00Z&
 call GET "/v0/usage?startTime=2026-01-01T00:00:00Z&endTime=2026-02-01T00:00:00Z"; expect 400 list-usage-no-filter
 call PATCH "/v0/usage/$usg" '{"refunded":true,"reason":"Customer request"}'; expect 200 refund
 call PATCH "/v0/usage/$usg" '{"refunded":true}'; expect 422 refund-again
+fi
 
 call POST /v0/events "{\"type\":\"code.submission\",\"source\":\"https://coderunner.example\",\"subject\":\"$cus\",\"idempotencyKey\":\"e1$run\",\"data\":{\"language\":\"python\"}}"; expect 202 event
 call POST /v0/events "{\"type\":\"code.submission\",\"source\":\"https://coderunner.example\",\"subject\":\"$cus\",\"idempotencyKey\":\"e1$run\",\"data\":{}}"; expect 202 event-dedupe
+# subject and externalSubject together are valid under both files (subject wins); externalSubject alone only under the newer one
+call POST /v0/events "{\"type\":\"code.submission\",\"source\":\"https://coderunner.example\",\"subject\":\"$cus\",\"externalSubject\":\"ext$run\",\"externalId\":\"x1$run\",\"idempotencyKey\":\"e2$run\",\"data\":{}}"; expect 202 event-external
+if newer; then
+  call POST /v0/events "{\"type\":\"code.submission\",\"source\":\"https://coderunner.example\",\"externalSubject\":\"ext$run\",\"data\":{}}"; expect 202 event-external-only
+  call POST /v0/events "{\"type\":\"code.submission\",\"source\":\"https://coderunner.example\",\"externalSubject\":\"nobody$run\",\"data\":{}}"; expect 202 event-external-unresolved
+  call GET "/v1/entitlements?externalCustomerId=ext$run&merchantId=org_demo"; expect 200 v1-list-external
+  call GET "/v1/entitlements?externalCustomerId=ext$run&customerId=$cus"; expect 400 v1-list-both-ids
+fi
 call POST /v0/events "{\"type\":\"nope.nothing\",\"source\":\"https://coderunner.example\",\"subject\":\"$cus\",\"data\":{}}"; expect 422 event-type
 call GET "/v1/entitlements?customerId=$cus&featureKey=submissions&productId=prod_codeexec"; expect 200 v1-list
 ent=$(field '["data"][0]["entitlementId"]')
