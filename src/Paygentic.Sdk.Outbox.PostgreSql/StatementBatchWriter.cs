@@ -1,0 +1,106 @@
+using Npgsql;
+
+namespace Paygentic.Sdk.Outbox.PostgreSql;
+
+/// <summary>
+/// Sends queued writes as one <see cref="NpgsqlBatch"/>: one round trip, and one implicit transaction (Npgsql sends
+/// a single Sync for the batch, so it commits or fails as a whole without BEGIN/COMMIT round trips). A deadlock or
+/// serialization failure retries the batch; any other database error re-runs the requests one by one so only the
+/// offending writer fails, not every writer that happened to share its batch.
+/// </summary>
+internal sealed class StatementBatchWriter : IAsyncDisposable
+{
+    private const int MaxAttempts = 3;
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly GroupCommitQueue<WriteStatement, int> _queue;
+
+    public StatementBatchWriter(NpgsqlDataSource dataSource, int maxWritesPerBatch)
+    {
+        _dataSource = dataSource;
+        _queue = new GroupCommitQueue<WriteStatement, int>(FlushAsync, maxWritesPerBatch);
+    }
+
+    /// <summary>Batches sent so far (for tests and monitoring).</summary>
+    public long FlushCount => _queue.FlushCount;
+
+    /// <summary>Writes sent so far.</summary>
+    public long WriteCount => _queue.ItemCount;
+
+    /// <summary>Queues a write; completes with the rows it affected once its batch committed.</summary>
+    public Task<int> WriteAsync(WriteStatement statement, CancellationToken cancellationToken) =>
+        _queue.EnqueueAsync(statement, cancellationToken);
+
+    public ValueTask DisposeAsync() => _queue.DisposeAsync();
+
+    private async Task FlushAsync(IReadOnlyList<GroupCommitQueue<WriteStatement, int>.Item> items, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var affected = await ExecuteAsync(items, cancellationToken).ConfigureAwait(false);
+                for (var i = 0; i < items.Count; i++)
+                {
+                    items[i].SetResult(affected[i]);
+                }
+
+                return;
+            }
+            catch (PostgresException e) when (IsRetryable(e) && attempt < MaxAttempts)
+            {
+                // Replicas writing overlapping rows in different orders can deadlock; PostgreSQL aborted one
+                // transaction whole, so running it again is safe.
+            }
+            catch (PostgresException) when (items.Count > 1)
+            {
+                await IsolateAsync(items, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+        }
+    }
+
+    private async Task IsolateAsync(IReadOnlyList<GroupCommitQueue<WriteStatement, int>.Item> items, CancellationToken cancellationToken)
+    {
+        foreach (var item in items)
+        {
+            try
+            {
+                var affected = await ExecuteAsync([item], cancellationToken).ConfigureAwait(false);
+                item.SetResult(affected[0]);
+            }
+#pragma warning disable CA1031 // the writer receives its own failure
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                item.SetException(e);
+            }
+        }
+    }
+
+    private async Task<int[]> ExecuteAsync(IReadOnlyList<GroupCommitQueue<WriteStatement, int>.Item> items, CancellationToken cancellationToken)
+    {
+        await using var batch = _dataSource.CreateBatch();
+        foreach (var item in items)
+        {
+            var command = new NpgsqlBatchCommand(item.Request.Sql);
+            foreach (var value in item.Request.Values)
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = value });
+            }
+
+            batch.BatchCommands.Add(command);
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        var affected = new int[items.Count];
+        for (var i = 0; i < items.Count; i++)
+        {
+            affected[i] = batch.BatchCommands[i].RecordsAffected;
+        }
+
+        return affected;
+    }
+
+    private static bool IsRetryable(PostgresException e) =>
+        e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure;
+}
