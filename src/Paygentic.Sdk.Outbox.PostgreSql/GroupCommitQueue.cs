@@ -15,7 +15,6 @@ internal sealed class GroupCommitQueue<TRequest, TResult> : IAsyncDisposable
     private readonly Channel<Item> _channel = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Func<IReadOnlyList<Item>, CancellationToken, Task> _flush;
     private readonly int _maxBatch;
-    private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private long _flushes;
     private long _items;
@@ -54,7 +53,6 @@ internal sealed class GroupCommitQueue<TRequest, TResult> : IAsyncDisposable
     {
         _channel.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
-        _stop.Dispose();
     }
 
     private async Task RunAsync()
@@ -78,7 +76,8 @@ internal sealed class GroupCommitQueue<TRequest, TResult> : IAsyncDisposable
 
             try
             {
-                await _flush(batch, _stop.Token).ConfigureAwait(false);
+                // No writer's token cancels a batch other writers share; each writer's own wait is cancellable.
+                await _flush(batch, CancellationToken.None).ConfigureAwait(false);
             }
 #pragma warning disable CA1031 // every failure of the batch is handed to its writers, none may stop the loop
             catch (Exception e)

@@ -55,6 +55,18 @@ public sealed class StoreTests(SchemaFixture db) : IClassFixture<SchemaFixture>
     }
 
     [Fact]
+    public async Task An_unreachable_server_fails_the_write_with_Npgsqls_transient_error_and_the_store_goes_on()
+    {
+        // Nothing listens on port 1: the connection is refused at once, the way a PostgreSQL outage looks to a replica.
+        await using var store = PostgreSqlOutboxStore.Create("Host=127.0.0.1;Port=1;Timeout=2", new PostgreSqlOutboxOptions());
+
+        var write = () => store.Entries.TryAddAsync(Id(), StoredEntryState.Authorized, "{}", default);
+
+        (await write.Should().ThrowAsync<Npgsql.NpgsqlException>()).Which.IsTransient.Should().BeTrue();
+        await write.Should().ThrowAsync<Npgsql.NpgsqlException>("the group-commit loop survived the first failure");
+    }
+
+    [Fact]
     public void Bad_options_fail_at_registration()
     {
         var services = new ServiceCollection();
