@@ -80,7 +80,8 @@ public sealed class OutboxInstanceLeases
     /// <summary>
     /// Extends this instance's lease by <see cref="PostgreSqlOutboxOptions.LeaseDuration"/> from now (database clock).
     /// Null means the lease was lost (it lapsed, and survivors may have adopted this instance's work): the caller
-    /// must stop acting on the tickets and reports it holds in memory and start again under a new instance id.
+    /// must drop the tickets and reports it holds in memory (another replica may own them now), reload what it still
+    /// owns, and call <see cref="RegisterAsync"/> before writing again.
     /// </summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The renewed lease, or null when lost.</returns>
