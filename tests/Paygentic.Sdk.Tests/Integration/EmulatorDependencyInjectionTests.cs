@@ -17,7 +17,7 @@ public sealed class EmulatorDependencyInjectionTests
         await using var emulator = await PaygenticEmulator.StartAsync();
         var customer = await emulator.OnboardCustomerAsync(prefundUsd: 1m);
         var services = new ServiceCollection();
-        services.AddPaygentic(emulator).AddMeteringGuard(_ => { });
+        services.AddPaygentic(emulator).AddMeteringGuard(_ => { }).UseInMemoryOutbox();
         await using var provider = services.BuildServiceProvider();
         var guard = provider.GetRequiredService<IMeteringGuard>();
 
