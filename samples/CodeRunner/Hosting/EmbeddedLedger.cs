@@ -1,38 +1,25 @@
-using System.Text.Json.Nodes;
 using Paygentic.Sdk;
+using Paygentic.Sdk.Testing;
 
 namespace CodeRunner.Hosting;
 
 /// <summary>
-/// Reads the emulator's admin ledger (<c>GET /_emulator/ledger/{customerId}</c>). It is not part of Paygentic's API,
-/// which is why only the embedded emulator gets one.
+/// The embedded emulator's ledger (its admin API, not part of Paygentic's), read through the Testing package. Only the
+/// embedded emulator has one: we know it is ours and on loopback.
 /// </summary>
-internal sealed class EmulatorLedger(Uri baseUrl) : IDisposable
+internal sealed class EmbeddedLedger(PaygenticEmulator emulator)
 {
-    private readonly HttpClient _http = new() { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(10) };
-
     public async Task<LedgerSnapshot> ReadAsync(string customerId, CancellationToken cancellationToken)
     {
-        using HttpResponseMessage response = await _http.GetAsync(new Uri("/_emulator/ledger/" + Uri.EscapeDataString(customerId), UriKind.Relative), cancellationToken).ConfigureAwait(false);
-        response.EnsureSuccessStatusCode();
-        JsonNode ledger = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false))
-            ?? throw new InvalidOperationException("The emulator returned an empty ledger.");
-        var charges = new Dictionary<string, Nanodollars>(StringComparer.Ordinal);
-        foreach (JsonNode? charge in ledger["charges"]?.AsArray() ?? [])
-        {
-            charges[(string)charge!["idempotencyKey"]!] = new Nanodollars((long)charge["amount"]!);
-        }
-
+        EmulatorLedger ledger = await emulator.GetLedgerAsync(customerId, cancellationToken).ConfigureAwait(false);
         return new LedgerSnapshot(
-            Prefunds: new Nanodollars((long)ledger["prefunds"]!),
-            Balance: new Nanodollars((long)ledger["balance"]!),
-            Held: new Nanodollars((long)ledger["held"]!),
-            Charged: new Nanodollars((long)ledger["charged"]!),
-            ChargesByKey: charges,
-            InvariantHolds: (bool)ledger["invariant"]!["holds"]!);
+            ledger.Prefunds,
+            ledger.Balance,
+            ledger.Held,
+            ledger.Charged,
+            ledger.Charges.ToDictionary(c => c.IdempotencyKey, c => c.Amount, StringComparer.Ordinal),
+            ledger.InvariantHolds);
     }
-
-    public void Dispose() => _http.Dispose();
 }
 
 /// <summary>One customer's wallet as the emulator's ledger shows it (amounts in nanodollars, exact).</summary>
