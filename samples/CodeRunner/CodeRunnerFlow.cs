@@ -45,9 +45,15 @@ internal sealed class CodeRunnerFlow(BillingServer server, SampleSettings settin
             report = await RunWithServicesAsync(services, arguments, runId, jobs, outbox.Path, cancellationToken).ConfigureAwait(false);
         }
 
-        // The outbox is deleted only once everything in it was delivered; otherwise (here, or when an exception
-        // escapes above) it is kept so that a rerun with --outbox delivers what is left.
-        outbox.Keep = report.BillingFailures.Count > 0;
+        // A temporary outbox is removed on every exit path (an exception above included). It is kept only when reports
+        // for an external server are still undelivered, so that a rerun with --outbox delivers them; the embedded
+        // emulator's ledger ends with this process, so its undelivered reports have nowhere left to go.
+        if (outbox.IsTemporary && report.BillingFailures.Count > 0 && !server.IsEmbedded)
+        {
+            outbox.Keep = true;
+            await log.WriteLineAsync($"Outbox kept (undelivered reports): rerun with --outbox {outbox.Path}").ConfigureAwait(false);
+        }
+
         return report;
     }
 

@@ -88,6 +88,12 @@ try
     Console.Write(ReportPrinter.Render(report, sandbox.Environment.Languages));
     return report.ExitCode;
 }
+catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+{
+    // Configuration the SDK refused at start: a usage error with the message, never a stack trace.
+    await Console.Error.WriteLineAsync("error: " + string.Join(Environment.NewLine + "error: ", ex.Failures));
+    return ExitCodes.Usage;
+}
 catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
 {
     await Console.Error.WriteLineAsync("cancelled");

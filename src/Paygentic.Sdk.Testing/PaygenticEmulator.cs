@@ -2,66 +2,118 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Paygentic.Emulator;
-using Paygentic.Emulator.Faults;
 using Paygentic.Sdk.Customers;
 using Paygentic.Sdk.Subscriptions;
 
 namespace Paygentic.Sdk.Testing;
 
 /// <summary>
-/// A fresh, stateful Paygentic emulator running in this process without sockets, for unit and integration tests:
-/// <c>await using var emulator = await PaygenticEmulator.StartAsync(); var client = emulator.CreateClient();</c>
+/// A fresh, stateful Paygentic emulator for unit and integration tests, in this process without sockets (the default)
+/// or on a loopback port (<see cref="PaygenticEmulatorOptions.Port"/>):
+/// <c>await using var emulator = await PaygenticEmulator.StartAsync(); using var client = emulator.CreateClient();</c>
+/// or, with dependency injection, <c>services.AddPaygentic(emulator)</c>.
 /// Each instance has its own ledger, seeded with the default ids (merchant <c>org_demo</c>, metrics
 /// <c>bm_basicsub</c>, <c>bm_premiumsub</c>, <c>bm_exectime</c>, plans <c>plan_legacy</c>, <c>plan_standard</c>).
 /// </summary>
 public sealed class PaygenticEmulator : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly TestServer _server;
+    private readonly TestServer? _server;
     private readonly HttpClient _admin;
 
-    private PaygenticEmulator(WebApplication app, EmulatorOptions options)
+    private PaygenticEmulator(WebApplication app, PaygenticEmulatorOptions options, Uri baseUrl, TestServer? server)
     {
         _app = app;
-        _server = app.GetTestServer();
+        _server = server;
         Options = options;
-        _admin = new HttpClient(_server.CreateHandler(), disposeHandler: true) { BaseAddress = BaseUrl };
+        BaseUrl = baseUrl;
+        _admin = new HttpClient(CreateHandler(), disposeHandler: true) { BaseAddress = BaseUrl };
         _admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
     }
 
-    /// <summary>The base URL the in-process transport answers on (a loopback URL, so plain http is accepted).</summary>
-    public Uri BaseUrl { get; } = new("http://localhost/");
+    /// <summary>
+    /// Where the emulator answers: <c>http://localhost/</c> in-process (reachable only through <see cref="CreateHandler"/>),
+    /// or the real <c>http://127.0.0.1:port/</c> address with <see cref="PaygenticEmulatorOptions.Port"/>.
+    /// </summary>
+    public Uri BaseUrl { get; }
+
+    /// <summary>Whether the emulator runs in-process without sockets (no <see cref="PaygenticEmulatorOptions.Port"/>).</summary>
+    public bool IsInProcess => _server is not null;
 
     /// <summary>The first (demo) merchant's API key.</summary>
-    public string ApiKey => Options.ApiKey ?? Options.Seed?.Merchants.FirstOrDefault()?.ApiKey ?? EmulatorOptions.DefaultApiKey;
+    public string ApiKey => CommandLine.DemoMerchant(_app).ApiKey;
 
     /// <summary>The first (demo) merchant's id: <c>org_demo</c> with the default seed.</summary>
-    public string MerchantId => Options.Seed?.Merchants.FirstOrDefault()?.Id ?? EmulatorOptions.DemoMerchantId;
+    public string MerchantId => CommandLine.DemoMerchant(_app).MerchantId;
 
     /// <summary>The options the emulator runs with.</summary>
-    public EmulatorOptions Options { get; }
+    public PaygenticEmulatorOptions Options { get; }
 
-    /// <summary>Starts an emulator; <paramref name="configure"/> can set faults, auto-pay, a fake clock or a seed.</summary>
-    /// <param name="configure">Adjusts the emulator's options.</param>
+    /// <summary>Starts an emulator: in-process by default, on a loopback port with <see cref="PaygenticEmulatorOptions.Port"/>.</summary>
+    /// <param name="options">Transport, faults, auto-pay, a clock or a seed file (null: the defaults).</param>
     /// <param name="cancellationToken">Cancels the start.</param>
-    public static async Task<PaygenticEmulator> StartAsync(Action<EmulatorOptions>? configure = null, CancellationToken cancellationToken = default)
+    public static async Task<PaygenticEmulator> StartAsync(PaygenticEmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var options = new EmulatorOptions();
-        configure?.Invoke(options);
-        var app = EmulatorApp.Build(options, configure: builder =>
+        options ??= new PaygenticEmulatorOptions();
+        if (options.Port is < 0 or > 65535)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Port, "Port must be between 0 and 65535 (0: a free port).");
+        }
+
+        var emulatorOptions = new EmulatorOptions
+        {
+            ApiKey = options.ApiKey,
+            SeedPath = options.SeedPath,
+            AutoPay = options.AutoPay,
+            TimeProvider = options.TimeProvider ?? TimeProvider.System,
+            ReservationTtl = options.ReservationTtl,
+            Faults = (options.Faults ?? new EmulatorFaults()).ToSettings(),
+        };
+        var app = EmulatorApp.Build(emulatorOptions, configure: builder =>
         {
             builder.Logging.ClearProviders();
-            builder.WebHost.UseTestServer();
+            if (options.Port is { } port)
+            {
+                builder.WebHost.UseUrls(FormattableString.Invariant($"http://127.0.0.1:{port}"));
+            }
+            else
+            {
+                builder.WebHost.UseTestServer();
+            }
+
+            options.ConfigureHost?.Invoke(builder);
         });
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        return new PaygenticEmulator(app, options);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        if (options.Port is null)
+        {
+            return new PaygenticEmulator(app, options, new Uri("http://localhost/"), app.GetTestServer());
+        }
+
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new PaygenticEmulator(app, options, new Uri(address.TrimEnd('/') + "/"), server: null);
     }
 
-    /// <summary>An HTTP transport into the emulator, for <see cref="PaygenticClient"/> or your own <see cref="HttpClient"/>.</summary>
-    public HttpMessageHandler CreateHandler() => _server.CreateHandler();
+    /// <summary>
+    /// An HTTP transport into the emulator, for <see cref="PaygenticClient"/> or your own <see cref="HttpClient"/>:
+    /// in-process, a handler that calls it directly; on a port, an ordinary socket handler.
+    /// </summary>
+    public HttpMessageHandler CreateHandler() => _server?.CreateHandler() ?? new SocketsHttpHandler { AllowAutoRedirect = false };
 
     /// <summary>Client options pointing at this emulator, with short retry delays suited to tests.</summary>
     public PaygenticOptions CreateOptions()
@@ -87,11 +139,11 @@ public sealed class PaygenticEmulator : IAsyncDisposable
     /// Creates a customer with a subscription to <paramref name="planId"/> prefunded with <paramref name="prefundUsd"/>,
     /// and pays its checkout, so the customer can be charged at once.
     /// </summary>
-    /// <param name="prefundUsd">The wallet funding in US dollars.</param>
+    /// <param name="prefundUsd">The wallet funding in US dollars; null for none (standard-billing plans).</param>
     /// <param name="planId">The plan (<c>plan_legacy</c> or <c>plan_standard</c>).</param>
     /// <param name="email">The consumer's email (a fresh one when absent).</param>
     /// <param name="cancellationToken">Cancels the calls.</param>
-    public async Task<OnboardedCustomer> OnboardCustomerAsync(decimal prefundUsd = 10m, string planId = "plan_legacy", string? email = null, CancellationToken cancellationToken = default)
+    public async Task<OnboardedCustomer> OnboardCustomerAsync(decimal? prefundUsd = 10m, string planId = "plan_legacy", string? email = null, CancellationToken cancellationToken = default)
     {
         using var client = CreateClient();
         var customer = await client.Customers.CreateAsync(
@@ -138,13 +190,26 @@ public sealed class PaygenticEmulator : IAsyncDisposable
         return new EmulatorLedger(document.RootElement);
     }
 
+    /// <summary>Reads the events (<c>POST /v0/events</c>) the emulator received for a customer, de-duplicated by id.</summary>
+    /// <param name="customerId">The customer (the events' subject).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The emulator's JSON answer: <c>{ "subject", "events": [...] }</c>.</returns>
+    public async Task<JsonElement> GetEventsAsync(string customerId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(customerId);
+        using var response = await _admin.GetAsync(new Uri("/_emulator/events/" + Uri.EscapeDataString(customerId), UriKind.Relative), cancellationToken).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+        using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return document.RootElement.Clone();
+    }
+
     /// <summary>Turns fault injection on (errors, 429s, latency, aborted connections) with the given settings.</summary>
     /// <param name="faults">The fault rates.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    public async Task SetFaultsAsync(FaultSettings faults, CancellationToken cancellationToken = default)
+    public async Task SetFaultsAsync(EmulatorFaults faults, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(faults);
-        using var response = await _admin.PostAsJsonAsync(new Uri("/_emulator/faults", UriKind.Relative), faults, cancellationToken).ConfigureAwait(false);
+        using var response = await _admin.PostAsJsonAsync(new Uri("/_emulator/faults", UriKind.Relative), faults.ToSettings(), cancellationToken).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
     }
 

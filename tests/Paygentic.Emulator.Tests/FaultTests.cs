@@ -85,7 +85,7 @@ public sealed class FaultTests
     [Fact]
     public async Task Options_faults_apply_from_the_start_and_bad_settings_are_refused()
     {
-        await using var emulator = await TestEmulator.StartAsync(o => o.Faults = new Faults.FaultSettings { Error503Rate = 1, RetryAfterSeconds = 9 });
+        await using var emulator = await TestEmulator.StartAsync(o => o.Faults = new Paygentic.Sdk.Testing.EmulatorFaults { Error503Rate = 1, RetryAfterSeconds = 9 });
 
         var (status, body) = await emulator.GetAsync("/v0/customers?organizationId=org_demo");
 

@@ -25,7 +25,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
         var outbox = _dir.File("crash.db");
 
         // Slow usage answers (and some dropped after being applied) keep reports in flight and pending at the kill.
-        await emulator.SetFaultsAsync(new { latencyRate = 1.0, latencyMs = 150, abortAfterRate = 0.2, pathPrefix = "/v0/usage", seed = 3 });
+        await emulator.SetFaultsAsync(new Paygentic.Sdk.Testing.EmulatorFaults { LatencyRate = 1.0, LatencyMs = 150, AbortAfterRate = 0.2, PathPrefix = "/v0/usage", Seed = 3 });
 
         // Run 1: killed once 40 operations have completed (reports are sent in the background, so some are pending).
         var done = new List<string>();

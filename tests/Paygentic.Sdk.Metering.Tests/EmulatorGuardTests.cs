@@ -96,7 +96,7 @@ public sealed class EmulatorGuardTests : IAsyncLifetime
     public async Task A_charge_applied_then_its_connection_dropped_is_retried_with_the_same_key_and_charged_once()
     {
         var customer = await _emulator.CustomerAsync("50.00");
-        await _emulator.SetFaultsAsync(new { abortAfterRate = 0.5, pathPrefix = "/v0/usage", seed = 11 });
+        await _emulator.SetFaultsAsync(new Paygentic.Sdk.Testing.EmulatorFaults { AbortAfterRate = 0.5, PathPrefix = "/v0/usage", Seed = 11 });
         using var client = _emulator.NewClient(o => o.Retry.CircuitBreakerEnabled = false);
         await using var guard = new MeteringGuard(client, new InMemoryUsageOutbox(), new MeteringOptions { ReservationPoolSize = 10, RetryBaseDelay = TimeSpan.FromMilliseconds(20) });
         for (var i = 0; i < 40; i++)
@@ -124,7 +124,7 @@ public sealed class EmulatorGuardTests : IAsyncLifetime
             DeliveryWaitTimeout = TimeSpan.FromSeconds(2),
         });
         await guard.RunAsync(Legacy(customer, "down-warmup"), (_, _) => Task.FromResult(0)).WaitAsync(Bound); // the pool is filled
-        await _emulator.SetFaultsAsync(new { error503Rate = 1.0, pathPrefix = "/v0/usage" });
+        await _emulator.SetFaultsAsync(new Paygentic.Sdk.Testing.EmulatorFaults { Error503Rate = 1.0, PathPrefix = "/v0/usage" });
         var states = new List<ReportState>();
         for (var i = 0; i < 10; i++)
         {

@@ -1,15 +1,15 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Json;
-using System.Reflection;
 using System.Text.Json.Nodes;
 using Paygentic.Sdk.Metering.Reporting;
 using Paygentic.Sdk.Outbox.Sqlite;
+using Paygentic.Sdk.Testing;
 
 namespace Paygentic.Sdk.Soak.Tests;
 
 /// <summary>
-/// The chaos soak: starts the standalone emulator (127.0.0.1, port 0), turns fault injection on, runs N guarded
+/// The chaos soak: starts the emulator on a real loopback port (the Testing package's port mode: 127.0.0.1, port 0),
+/// for client processes to reach, turns fault injection on, runs N guarded
 /// operations in a client process that it SIGKILLs and restarts on the same SQLite outbox <see cref="Kills"/> times,
 /// then turns faults off, lets the last client drain its outbox and audits the emulator's ledger.
 /// </summary>
@@ -21,16 +21,16 @@ public sealed class SoakSupervisor(int operations, Action<string> log)
     private const string Prefund = "1000.00";
 
     /// <summary>≈20 % 5xx, 5 % 429 with Retry-After, 5 % dropped after the charge is applied, 2 % stalls, on every API path.</summary>
-    private static readonly object Faults = new
+    private static readonly EmulatorFaults Faults = new()
     {
-        seed = 20260418,
-        error500Rate = 0.10,
-        error503Rate = 0.10,
-        error429Rate = 0.05,
-        retryAfterSeconds = 1,
-        abortAfterRate = 0.05,
-        timeoutRate = 0.02,
-        timeoutMs = 3000,
+        Seed = 20260418,
+        Error500Rate = 0.10,
+        Error503Rate = 0.10,
+        Error429Rate = 0.05,
+        RetryAfterSeconds = 1,
+        AbortAfterRate = 0.05,
+        TimeoutRate = 0.02,
+        TimeoutMs = 3000,
     };
 
     public async Task<SoakReport> RunAsync()
@@ -39,17 +39,15 @@ public sealed class SoakSupervisor(int operations, Action<string> log)
         using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(90) + TimeSpan.FromMilliseconds(30.0 * operations));
         var dir = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "paygentic-soak-" + Guid.NewGuid().ToString("N"))).FullName;
         var outbox = Path.Combine(dir, "outbox.db");
-        ChildProcess? emulator = null;
+        PaygenticEmulator? emulator = null;
         ChildProcess? client = null;
         try
         {
-            emulator = ChildProcess.Start("dotnet", [EmulatorDll(), "--urls", "http://127.0.0.1:0", "--auto-pay"], new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" });
-            var baseUrl = await EmulatorUrlAsync(emulator, bound.Token);
-            using var admin = new HttpClient { BaseAddress = baseUrl };
-            admin.DefaultRequestHeaders.Authorization = new("Bearer", "sk_test_emulator");
-            var customer = await CreateCustomerAsync(admin, bound.Token);
-            (await admin.PostAsJsonAsync("/_emulator/faults", Faults, bound.Token)).EnsureSuccessStatusCode();
-            log($"emulator {baseUrl} (pid {emulator.Id}), customer {customer}, faults on, {operations} operations");
+            emulator = await PaygenticEmulator.StartAsync(new PaygenticEmulatorOptions { Port = 0, AutoPay = true }, bound.Token);
+            var baseUrl = emulator.BaseUrl;
+            var customer = (await emulator.OnboardCustomerAsync(decimal.Parse(Prefund, CultureInfo.InvariantCulture), cancellationToken: bound.Token)).CustomerId;
+            await emulator.SetFaultsAsync(Faults, bound.Token);
+            log($"emulator {baseUrl}, customer {customer}, faults on, {operations} operations");
 
             var tracker = new OperationTracker();
             var kills = 0;
@@ -77,7 +75,7 @@ public sealed class SoakSupervisor(int operations, Action<string> log)
                 else
                 {
                     await ReadUntilAsync(client, tracker, () => tracker.Finished, bound.Token);
-                    await admin.DeleteAsync("/_emulator/faults", bound.Token);
+                    await emulator.ClearFaultsAsync(bound.Token);
                     await client.WriteLineAsync("drain");
                     var last = await ReadUntilAsync(client, tracker, () => tracker.Drained is not null, bound.Token);
                     await client.WaitForExitAsync(TimeSpan.FromSeconds(30));
@@ -88,7 +86,7 @@ public sealed class SoakSupervisor(int operations, Action<string> log)
                 client = null;
             }
 
-            var ledger = JsonNode.Parse(await admin.GetStringAsync(new Uri("/_emulator/ledger/" + customer, UriKind.Relative), bound.Token))!;
+            var ledger = JsonNode.Parse((await emulator.GetLedgerAsync(customer, bound.Token)).Raw.GetRawText())!;
             var leftover = await LeftoverAsync(outbox);
             var report = SoakAudit.Check(operations, kills, tracker, ledger, Nanodollars.FromUsd(decimal.Parse(Prefund, CultureInfo.InvariantCulture)).Value, leftover);
             log($"{report.Details}; {watch.Elapsed.TotalSeconds:F1} s");
@@ -101,7 +99,11 @@ public sealed class SoakSupervisor(int operations, Action<string> log)
         finally
         {
             client?.Dispose();
-            emulator?.Dispose();
+            if (emulator is not null)
+            {
+                await emulator.DisposeAsync();
+            }
+
             try
             {
                 Directory.Delete(dir, recursive: true);
@@ -138,56 +140,5 @@ public sealed class SoakSupervisor(int operations, Action<string> log)
         }
 
         return count;
-    }
-
-    private static async Task<Uri> EmulatorUrlAsync(ChildProcess emulator, CancellationToken cancellationToken)
-    {
-        const string Prefix = "Paygentic emulator listening on ";
-        using var startup = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        startup.CancelAfter(TimeSpan.FromSeconds(30));
-        while (await emulator.ReadLineAsync(startup.Token) is { } line)
-        {
-            if (line.StartsWith(Prefix, StringComparison.Ordinal))
-            {
-                return new Uri(line[Prefix.Length..].Trim());
-            }
-        }
-
-        throw new InvalidOperationException($"the emulator exited before listening; stderr:\n{emulator.ErrorTail}");
-    }
-
-    private static async Task<string> CreateCustomerAsync(HttpClient admin, CancellationToken cancellationToken)
-    {
-        using var created = await admin.PostAsJsonAsync("/v0/customers", new
-        {
-            merchantId = "org_demo",
-            consumer = new { name = "Soak", email = $"{Guid.NewGuid():N}@example.com", address = new { country = "US", state = "CA", zipCode = "94105" } },
-        }, cancellationToken);
-        created.EnsureSuccessStatusCode();
-        var customerId = (string)JsonNode.Parse(await created.Content.ReadAsStringAsync(cancellationToken))!["customerId"]!;
-        using var subscribed = await admin.PostAsJsonAsync("/v0/subscriptions", new
-        {
-            name = "Soak",
-            planId = "plan_legacy",
-            customerId,
-            startedAt = DateTimeOffset.UtcNow.AddMinutes(-1),
-            prefundAmount = Prefund,
-        }, cancellationToken);
-        subscribed.EnsureSuccessStatusCode();
-        return customerId;
-    }
-
-    /// <summary>The emulator built next to this project, in the same configuration (Debug or Release).</summary>
-    private static string EmulatorDll()
-    {
-        var configuration = typeof(SoakSupervisor).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Paygentic.Sdk.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        var dll = Path.Combine(directory?.FullName ?? ".", "src", "Paygentic.Emulator", "bin", configuration, "net10.0", "Paygentic.Emulator.dll");
-        return File.Exists(dll) ? dll : throw new FileNotFoundException($"build the emulator first (dotnet build src/Paygentic.Emulator -c {configuration})", dll);
     }
 }

@@ -99,13 +99,7 @@ public class DependencyInjectionTests
     {
         await using var emulator = await PaygenticEmulator.StartAsync();
         var services = new ServiceCollection();
-        services.AddPaygentic(o =>
-        {
-            o.ApiKey = emulator.ApiKey;
-            o.BaseUrl = emulator.BaseUrl;
-            o.MerchantId = emulator.MerchantId;
-        });
-        services.AddHttpClient(PaygenticServiceCollectionExtensions.HttpClientName).ConfigurePrimaryHttpMessageHandler(emulator.CreateHandler);
+        services.AddPaygentic(emulator);
         using var provider = services.BuildServiceProvider();
 
         var client = provider.GetRequiredService<IPaygenticClient>();
@@ -122,21 +116,17 @@ public class DependencyInjectionTests
         var services = new ServiceCollection();
         void Configure(PaygenticOptions o)
         {
-            o.ApiKey = emulator.ApiKey;
-            o.BaseUrl = emulator.BaseUrl;
-            o.MerchantId = emulator.MerchantId;
             o.Retry.MaxRetries = 1;
             o.Retry.BaseDelay = TimeSpan.FromMilliseconds(1);
         }
 
-        services.AddPaygentic(Configure);
-        services.AddPaygentic(Configure);
+        services.AddPaygentic(emulator, Configure);
+        services.AddPaygentic(emulator, Configure);
         var attempts = 0;
         services.AddHttpClient(PaygenticServiceCollectionExtensions.HttpClientName)
-            .AddHttpMessageHandler(() => new CountingHandler(() => Interlocked.Increment(ref attempts)))
-            .ConfigurePrimaryHttpMessageHandler(emulator.CreateHandler);
+            .AddHttpMessageHandler(() => new CountingHandler(() => Interlocked.Increment(ref attempts)));
         await using var provider = services.BuildServiceProvider();
-        await emulator.SetFaultsAsync(new Paygentic.Emulator.Faults.FaultSettings { Error503Rate = 1 });
+        await emulator.SetFaultsAsync(new EmulatorFaults { Error503Rate = 1 });
 
         var act = () => provider.GetRequiredService<IPaygenticClient>().Customers.GetAsync("cus_1");
 

@@ -15,7 +15,8 @@ internal sealed record RunArguments
           --only NAMES         run only these built-in submissions (comma-separated; see --list)
           --no-builtin         run only the FILEs
           --concurrency N      submissions run at the same time (default 2)
-          --run-id ID          operation ids are <run-id>-<submission>; reuse one to replay a run idempotently
+          --run-id ID          operation ids are cr-<run-id>-<submission> (default run id:
+                               12 random hex digits); reuse one to replay a run idempotently
           --unsafe-no-sandbox  run without bubblewrap when it is missing (rlimits only: the code sees this
                                machine's files and network; never for untrusted code)
           --list               list the built-in submissions and exit

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using Paygentic.Sdk;
 using Paygentic.Sdk.DependencyInjection;
 
 namespace CodeRunner.Configuration;
@@ -10,7 +12,10 @@ namespace CodeRunner.Configuration;
 internal sealed record ServerSettings(string ApiKey, Uri BaseUrl, string MerchantId)
 {
     /// <summary>The external server, or null for the embedded emulator.</summary>
-    /// <exception cref="FormatException">Only some of the three are set, or the URL is not absolute http(s).</exception>
+    /// <exception cref="FormatException">
+    /// Only some of the three are set, or the SDK would refuse them (a URL ending in <c>/v0</c>, plain http to a host
+    /// that is not loopback, ...): checked here so the run stops with the message before anything starts.
+    /// </exception>
     public static ServerSettings? From(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -33,6 +38,16 @@ internal sealed record ServerSettings(string ApiKey, Uri BaseUrl, string Merchan
         if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out Uri? url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
         {
             throw new FormatException($"PAYGENTIC_BASE_URL must be an absolute http or https URL (got '{baseUrl}').");
+        }
+
+        try
+        {
+            PaygenticOptionsValidator.ThrowIfInvalid(new PaygenticOptions { ApiKey = apiKey, BaseUrl = url, MerchantId = merchantId });
+        }
+        catch (OptionsValidationException ex)
+        {
+            // The validator's messages name the option and never its value when it is the key.
+            throw new FormatException(string.Join(Environment.NewLine, ex.Failures), ex);
         }
 
         return new ServerSettings(apiKey, url, merchantId);

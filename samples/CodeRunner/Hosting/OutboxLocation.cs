@@ -2,7 +2,8 @@ namespace CodeRunner.Hosting;
 
 /// <summary>
 /// Where the metering outbox lives: the path given with <c>--outbox</c> (kept), or a file in a per-run temporary
-/// directory that is removed at the end unless it still holds undelivered reports (<see cref="Keep"/>).
+/// directory that is removed on every exit path — success, failure, exception, Ctrl+C — unless the run ended with
+/// reports for an external server still undelivered (<see cref="Keep"/>), which a rerun with <c>--outbox</c> delivers.
 /// </summary>
 internal sealed class OutboxLocation : IDisposable
 {
@@ -16,8 +17,11 @@ internal sealed class OutboxLocation : IDisposable
 
     public string Path { get; }
 
-    /// <summary>Whether the outbox survives the run; true until the run says everything was delivered.</summary>
-    public bool Keep { get; set; } = true;
+    /// <summary>Whether the temporary outbox survives the run (false unless the run says it must).</summary>
+    public bool Keep { get; set; }
+
+    /// <summary>Whether the outbox is a per-run temporary file (no <c>--outbox</c>).</summary>
+    public bool IsTemporary => _temporaryDirectory is not null;
 
     public static OutboxLocation For(string? givenPath, string runId)
     {
@@ -34,9 +38,20 @@ internal sealed class OutboxLocation : IDisposable
 
     public void Dispose()
     {
-        if (_temporaryDirectory is not null && !Keep)
+        if (_temporaryDirectory is null || Keep)
         {
+            return;
+        }
+
+        try
+        {
+            // SQLite's connection pool may still hold the file open; on Linux it can be unlinked all the same.
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(_temporaryDirectory, recursive: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"warning: could not remove the temporary outbox directory {_temporaryDirectory}: {ex.Message}");
         }
     }
 }

@@ -13,8 +13,8 @@ internal static class ReportPrinter
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(languages);
-        var table = new TextTable("#", "submission", "language", "status", "time (s)", "memory (KB)", "charge (USD)", "report");
-        table.RightAligned.UnionWith([0, 4, 5, 6]);
+        var table = new TextTable("#", "submission", "language", "status", "cpu (s)", "wall (s)", "memory (KB)", "charge (USD)", "report");
+        table.RightAligned.UnionWith([0, 4, 5, 6, 7]);
         for (int i = 0; i < report.Outcomes.Count; i++)
         {
             SubmissionOutcome outcome = report.Outcomes[i];
@@ -25,6 +25,7 @@ internal static class ReportPrinter
                 LanguageName(outcome.Job.Submission.LanguageId, languages),
                 result is null ? "refused: " + outcome.Denial : $"{result.Status.Id} {result.Status.Description}",
                 result?.Time?.ToString("0.000", CultureInfo.InvariantCulture) ?? "-",
+                result?.WallTime?.ToString("0.000", CultureInfo.InvariantCulture) ?? "-",
                 result?.Memory?.ToString(CultureInfo.InvariantCulture) ?? "-",
                 Money.Column(outcome.IsCharged ? outcome.ChargeUsd : 0m),
                 ReportColumn(outcome));

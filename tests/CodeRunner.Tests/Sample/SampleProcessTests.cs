@@ -57,6 +57,33 @@ public sealed partial class SampleProcessTests
         stdout.Should().NotContain("summary:");
     }
 
+    [Theory]
+    [InlineData("http://127.0.0.1:5080/v0", "Paygentic:BaseUrl must not end in a version segment such as /v0")]
+    [InlineData("http://billing.example.com", "plain http is allowed only for loopback addresses")]
+    public async Task A_server_option_the_sdk_refuses_exits_2_with_its_message_and_no_stack_trace(string baseUrl, string message)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["PAYGENTIC_API_KEY"] = "sk_test_not_shown",
+            ["PAYGENTIC_BASE_URL"] = baseUrl,
+            ["PAYGENTIC_MERCHANT_ID"] = "org_demo",
+        };
+        var (exitCode, stdout, stderr) = await SampleProcess.RunAsync(Bound, environment, "--only", "python-hello");
+
+        exitCode.Should().Be(2, stdout + stderr);
+        stderr.Should().Contain(message).And.NotContain("   at ").And.NotContain("Exception").And.NotContain("sk_test_not_shown");
+        stdout.Should().NotContain("summary:");
+    }
+
+    [Fact]
+    public async Task Help_shows_operation_ids_as_the_run_makes_them()
+    {
+        var (exitCode, stdout, _) = await SampleProcess.RunAsync(Bound, "--help");
+
+        exitCode.Should().Be(0);
+        stdout.Should().Contain("operation ids are cr-<run-id>-<submission>");
+    }
+
     [GeneratedRegex(@"^summary: submissions=2 accepted=1 charged=2 not_charged=0 total_usd=(?<total>\d+\.\d+) balance_usd=(?<balance>\d+\.\d+)$")]
     private static partial Regex Summary();
 }

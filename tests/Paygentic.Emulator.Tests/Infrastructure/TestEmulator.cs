@@ -4,85 +4,60 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Paygentic.Sdk.Testing;
 
 namespace Paygentic.Emulator.Tests.Infrastructure;
 
-/// <summary>An emulator in-process on TestServer with a fake clock, plus the calls most tests need.</summary>
+/// <summary>The Testing package's emulator with a fake clock, plus the raw wire calls the emulator's own tests need.</summary>
 public sealed class TestEmulator : IAsyncDisposable
 {
     public const string DemoKey = "sk_test_emulator";
     public const string OtherKey = "sk_test_other";
     public static readonly DateTimeOffset Start = new(2026, 4, 18, 12, 0, 0, TimeSpan.Zero);
 
-    private readonly WebApplication app;
-    private readonly Uri? kestrelAddress;
+    private readonly PaygenticEmulator emulator;
     private int keys;
 
-    private TestEmulator(WebApplication app, FakeTimeProvider time, EmulatorOptions options, Uri? kestrelAddress)
+    private TestEmulator(PaygenticEmulator emulator, FakeTimeProvider time)
     {
-        this.app = app;
-        this.kestrelAddress = kestrelAddress;
+        this.emulator = emulator;
         Time = time;
-        Options = options;
         Client = NewClient(DemoKey);
     }
 
     /// <summary>The real socket address when started with <c>kestrel: true</c>.</summary>
-    public Uri? Address => kestrelAddress;
+    public Uri? Address => emulator.IsInProcess ? null : emulator.BaseUrl;
 
     public FakeTimeProvider Time { get; }
-
-    public EmulatorOptions Options { get; }
 
     /// <summary>Authenticated as the demo merchant.</summary>
     public HttpClient Client { get; }
 
     /// <summary>
-    /// In-process on TestServer, or with <paramref name="kestrel"/> on a real socket at 127.0.0.1, port 0. With
-    /// <paramref name="remoteClient"/>, every request appears to come from that address.
+    /// The Testing package's emulator with a fake clock: in-process, or with <paramref name="kestrel"/> on a real
+    /// socket at 127.0.0.1, port 0. With <paramref name="remoteClient"/>, every request appears to come from that address.
     /// </summary>
-    public static async Task<TestEmulator> StartAsync(Action<EmulatorOptions>? configure = null, bool kestrel = false, IPAddress? remoteClient = null)
+    public static async Task<TestEmulator> StartAsync(Action<PaygenticEmulatorOptions>? configure = null, bool kestrel = false, IPAddress? remoteClient = null)
     {
         var time = new FakeTimeProvider(Start);
-        var options = new EmulatorOptions { TimeProvider = time };
+        var options = new PaygenticEmulatorOptions { TimeProvider = time, Port = kestrel ? 0 : null };
         configure?.Invoke(options);
-        var app = EmulatorApp.Build(options, configure: builder =>
+        if (remoteClient is not null)
         {
-            if (kestrel)
-            {
-                builder.WebHost.UseUrls("http://127.0.0.1:0");
-            }
-            else
-            {
-                builder.WebHost.UseTestServer();
-            }
-
-            if (remoteClient is not null)
-            {
-                builder.Services.AddSingleton<IStartupFilter>(new RemoteClientStartupFilter(remoteClient));
-            }
-        });
-        await app.StartAsync();
-        Uri? address = null;
-        if (kestrel)
-        {
-            var server = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>();
-            address = new Uri(server.Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.Single());
+            options.ConfigureHost = builder => builder.Services.AddSingleton<IStartupFilter>(new RemoteClientStartupFilter(remoteClient));
         }
 
-        return new TestEmulator(app, time, options, address);
+        return new TestEmulator(await PaygenticEmulator.StartAsync(options), time);
     }
 
     public HttpClient NewClient(string? apiKey)
     {
-        var client = kestrelAddress is null
-            ? app.GetTestClient()
-            : new HttpClient { BaseAddress = kestrelAddress, Timeout = TimeSpan.FromSeconds(20) };
+        var client = emulator.IsInProcess
+            ? new HttpClient(emulator.CreateHandler()) { BaseAddress = emulator.BaseUrl }
+            : new HttpClient { BaseAddress = emulator.BaseUrl, Timeout = TimeSpan.FromSeconds(20) };
         if (apiKey is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
@@ -194,8 +169,7 @@ public sealed class TestEmulator : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        await app.StopAsync();
-        await app.DisposeAsync();
+        await emulator.DisposeAsync();
     }
 }
 

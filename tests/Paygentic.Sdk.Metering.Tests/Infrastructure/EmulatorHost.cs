@@ -1,74 +1,32 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
+using System.Globalization;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Paygentic.Emulator;
+using Paygentic.Sdk.Customers;
+using Paygentic.Sdk.Testing;
 
 namespace Paygentic.Sdk.Metering.Tests.Infrastructure;
 
-/// <summary>The emulator in-process (TestServer, no sockets) or on real Kestrel at 127.0.0.1:0, with auto-pay on.</summary>
+/// <summary>
+/// The Testing package's emulator (in-process, or on a loopback port for child processes), with auto-pay on, and the
+/// shapes these tests assert on.
+/// </summary>
 public sealed class EmulatorHost : IAsyncDisposable
 {
-    public const string ApiKey = EmulatorOptions.DefaultApiKey;
-    public const string Merchant = EmulatorOptions.DemoMerchantId;
+    private EmulatorHost(PaygenticEmulator emulator) => Emulator = emulator;
 
-    private readonly WebApplication _app;
+    public PaygenticEmulator Emulator { get; }
 
-    private EmulatorHost(WebApplication app, Uri baseUrl, HttpMessageHandler? handler)
-    {
-        _app = app;
-        BaseUrl = baseUrl;
-        Handler = handler;
-        Admin = handler is null ? new HttpClient { BaseAddress = baseUrl } : new HttpClient(handler, disposeHandler: false) { BaseAddress = baseUrl };
-        Admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
-    }
+    public Uri BaseUrl => Emulator.BaseUrl;
 
-    public Uri BaseUrl { get; }
+    /// <summary>In-process by default; <paramref name="kestrel"/> puts it on 127.0.0.1 at a free port.</summary>
+    public static async Task<EmulatorHost> StartAsync(bool kestrel = false) =>
+        new(await PaygenticEmulator.StartAsync(new PaygenticEmulatorOptions { AutoPay = true, Port = kestrel ? 0 : null }));
 
-    /// <summary>The in-process transport (null on Kestrel).</summary>
-    public HttpMessageHandler? Handler { get; }
-
-    /// <summary>Raw calls (set-up and inspection), authenticated as the demo merchant.</summary>
-    public HttpClient Admin { get; }
-
-    public static async Task<EmulatorHost> StartAsync(bool kestrel = false, Action<EmulatorOptions>? configure = null)
-    {
-        var options = new EmulatorOptions { AutoPay = true };
-        configure?.Invoke(options);
-        var app = EmulatorApp.Build(options, configure: builder =>
-        {
-            builder.Logging.ClearProviders();
-            if (kestrel)
-            {
-                builder.WebHost.UseUrls("http://127.0.0.1:0");
-            }
-            else
-            {
-                builder.WebHost.UseTestServer();
-            }
-        });
-        await app.StartAsync();
-        if (kestrel)
-        {
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-            return new EmulatorHost(app, new Uri(address), null);
-        }
-
-        return new EmulatorHost(app, new Uri("http://127.0.0.1/"), app.GetTestServer().CreateHandler());
-    }
-
+    /// <summary>Client options for the demo merchant at <paramref name="baseUrl"/> (also used by child processes).</summary>
     public static PaygenticOptions ClientOptions(Uri baseUrl) => new()
     {
-        ApiKey = ApiKey,
+        ApiKey = PaygenticEmulatorOptions.DefaultApiKey,
         BaseUrl = baseUrl,
-        MerchantId = Merchant,
+        MerchantId = PaygenticEmulatorOptions.DemoMerchantId,
         AttemptTimeout = TimeSpan.FromSeconds(10),
         TotalTimeout = TimeSpan.FromSeconds(30),
         Retry = { BaseDelay = TimeSpan.FromMilliseconds(5), MaxDelay = TimeSpan.FromMilliseconds(50), MaxRetryAfter = TimeSpan.FromMilliseconds(50) },
@@ -79,89 +37,37 @@ public sealed class EmulatorHost : IAsyncDisposable
     {
         var options = ClientOptions(BaseUrl);
         configure?.Invoke(options);
-        return new PaygenticClient(options, Handler);
+        return new PaygenticClient(options, Emulator.IsInProcess ? Emulator.CreateHandler() : null);
     }
 
-    /// <summary>A customer with an active, paid subscription.</summary>
-    public async Task<string> CustomerAsync(string? prefundUsd = "10.00", string plan = "plan_legacy")
-    {
-        using var created = await Admin.PostAsJsonAsync("/v0/customers", new
-        {
-            merchantId = Merchant,
-            consumer = new
-            {
-                name = "Metering Test",
-                email = $"{Guid.NewGuid():N}@example.com",
-                address = new { country = "US", state = "CA", zipCode = "94105" },
-            },
-        });
-        var customer = await ReadAsync(created, HttpStatusCode.Created);
-        var customerId = (string)customer["customerId"]!;
-        using var subscribed = await Admin.PostAsJsonAsync("/v0/subscriptions", new
-        {
-            name = "Sub " + Guid.NewGuid().ToString("N"),
-            planId = plan,
-            customerId,
-            startedAt = DateTimeOffset.UtcNow.AddMinutes(-1),
-            prefundAmount = prefundUsd,
-        });
-        await ReadAsync(subscribed, HttpStatusCode.Created);
-        return customerId;
-    }
+    /// <summary>A customer with an active, paid subscription (no prefund when <paramref name="prefundUsd"/> is null).</summary>
+    public async Task<string> CustomerAsync(string? prefundUsd = "10.00", string plan = "plan_legacy") =>
+        (await Emulator.OnboardCustomerAsync(prefundUsd is null ? null : decimal.Parse(prefundUsd, CultureInfo.InvariantCulture), plan)).CustomerId;
 
     /// <summary>A customer with no subscription.</summary>
     public async Task<string> BareCustomerAsync()
     {
-        using var created = await Admin.PostAsJsonAsync("/v0/customers", new
+        using var client = NewClient();
+        var created = await client.Customers.CreateAsync(new CreateCustomerRequest
         {
-            merchantId = Merchant,
-            consumer = new { name = "Bare", email = $"{Guid.NewGuid():N}@example.com", address = new { country = "US", state = "CA", zipCode = "94105" } },
+            Consumer = new NewConsumer { Name = "Bare", Email = $"{Guid.NewGuid():N}@example.com", Address = new Address { Country = "US", State = "CA", ZipCode = "94105" } },
         });
-        return (string)(await ReadAsync(created, HttpStatusCode.Created))["customerId"]!;
+        return created.CustomerId;
     }
 
-    public async Task<JsonNode> LedgerAsync(string customerId)
-    {
-        using var response = await Admin.GetAsync("/_emulator/ledger/" + customerId);
-        return await ReadAsync(response, HttpStatusCode.OK);
-    }
+    public async Task<JsonNode> LedgerAsync(string customerId) =>
+        JsonNode.Parse((await Emulator.GetLedgerAsync(customerId)).Raw.GetRawText())!;
 
     /// <summary>Charges by idempotency key (each key must appear once).</summary>
-    public async Task<List<(string Key, long Amount)>> ChargesAsync(string customerId)
-    {
-        var ledger = await LedgerAsync(customerId);
-        return ledger["charges"]!.AsArray().Select(c => ((string)c!["idempotencyKey"]!, (long)c["amount"]!)).ToList();
-    }
+    public async Task<List<(string Key, long Amount)>> ChargesAsync(string customerId) =>
+        (await Emulator.GetLedgerAsync(customerId)).Charges.Select(c => (c.IdempotencyKey, c.Amount.Value)).ToList();
 
-    public async Task<JsonNode> EventsAsync(string customerId)
-    {
-        using var response = await Admin.GetAsync("/_emulator/events/" + customerId);
-        return await ReadAsync(response, HttpStatusCode.OK);
-    }
+    public async Task<JsonNode> EventsAsync(string customerId) =>
+        JsonNode.Parse((await Emulator.GetEventsAsync(customerId)).GetRawText())!;
 
-    public async Task SetFaultsAsync(object settings)
-    {
-        using var response = await Admin.PostAsJsonAsync("/_emulator/faults", settings);
-        await ReadAsync(response, HttpStatusCode.OK);
-    }
+    public Task SetFaultsAsync(EmulatorFaults faults) => Emulator.SetFaultsAsync(faults);
 
-    public async Task ClearFaultsAsync()
-    {
-        using var response = await Admin.DeleteAsync("/_emulator/faults");
-        response.IsSuccessStatusCode.Should().BeTrue();
-    }
+    public Task ClearFaultsAsync() => Emulator.ClearFaultsAsync();
 
-    public async ValueTask DisposeAsync()
-    {
-        Admin.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
-
-    private static async Task<JsonNode> ReadAsync(HttpResponseMessage response, HttpStatusCode expected)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        response.StatusCode.Should().Be(expected, text);
-        return text.Length == 0 ? new JsonObject() : JsonNode.Parse(text)!;
-    }
+    public ValueTask DisposeAsync() => Emulator.DisposeAsync();
 }

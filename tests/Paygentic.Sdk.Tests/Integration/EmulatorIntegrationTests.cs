@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Paygentic.Emulator.Faults;
 using Paygentic.Sdk.Customers;
 using Paygentic.Sdk.Entitlements;
 using Paygentic.Sdk.Events;
@@ -201,7 +200,7 @@ public class EmulatorIntegrationTests
         using var counting = new CountingHandler(emulator.CreateHandler(), () => Interlocked.Increment(ref attempts));
         using var client = new PaygenticClient(options, counting);
         var customer = await emulator.OnboardCustomerAsync();
-        await emulator.SetFaultsAsync(new FaultSettings { Seed = 7, AbortAfterRate = 0.3, PathPrefix = "/v0/usage" });
+        await emulator.SetFaultsAsync(new EmulatorFaults { Seed = 7, AbortAfterRate = 0.3, PathPrefix = "/v0/usage" });
 
         for (var i = 0; i < 20; i++)
         {

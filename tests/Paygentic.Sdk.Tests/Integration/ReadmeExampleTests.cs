@@ -18,15 +18,10 @@ public sealed class ReadmeExampleTests : IDisposable
         await using var emulator = await PaygenticEmulator.StartAsync();
         var customer = await emulator.OnboardCustomerAsync(prefundUsd: 10m);
         var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddPaygentic(o =>
-            {
-                o.ApiKey = emulator.ApiKey;
-                o.BaseUrl = emulator.BaseUrl;
-                o.MerchantId = emulator.MerchantId;
-            })
+        builder.Services.AddPaygentic(builder.Configuration.GetSection("Paygentic"))
             .AddMeteringGuard(o => o.ReservationPoolSize = 10)
             .AddSqliteOutbox(Path.Combine(_directory, "usage.db"));
-        builder.Services.AddHttpClient(PaygenticServiceCollectionExtensions.HttpClientName).ConfigurePrimaryHttpMessageHandler(emulator.CreateHandler);
+        builder.Services.UseEmulator(emulator);   // the README's "Testing your own code": the whole registration, no sockets
         using var host = builder.Build();
         await host.StartAsync();
         var guard = host.Services.GetRequiredService<IMeteringGuard>();
