@@ -162,9 +162,17 @@ public sealed class SandboxEnvironment
     /// The same detection results with other options or languages, without probing again (tests use it to point jobs
     /// at their own work root, to pretend a toolchain is missing, or to bound memory with the watchdog).
     /// </summary>
+    [SupportedOSPlatform("linux")]
     internal SandboxEnvironment With(
-        SandboxOptions? options = null, LanguageRegistry? languages = null, MemoryEnforcement? memory = null, IsolationLevel? isolation = null) =>
-        new(options ?? Options, isolation ?? Isolation, memory ?? Memory, languages ?? Languages, Command, Uids, ProbeNotes);
+        SandboxOptions? options = null, LanguageRegistry? languages = null, MemoryEnforcement? memory = null, IsolationLevel? isolation = null)
+    {
+        options ??= Options;
+        HostUidPool? uids = Uids is null || (options.SandboxUidBase == Options.SandboxUidBase && options.SandboxUidCount == Options.SandboxUidCount
+            && options.UidLockDirectory == Options.UidLockDirectory)
+            ? Uids
+            : new HostUidPool(options.UidLockDirectory, options.SandboxUidBase, options.SandboxUidCount, options.TimeProvider);
+        return new(options, isolation ?? Isolation, memory ?? Memory, languages ?? Languages, Command, uids, ProbeNotes);
+    }
 
     /// <summary>A multi-line report for logs and the sample's start-up banner.</summary>
     public string Describe()

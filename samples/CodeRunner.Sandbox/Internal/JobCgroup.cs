@@ -95,8 +95,12 @@ internal sealed class JobCgroup : IDisposable
     /// <summary>The job's peak memory, in KB (every process together, tmpfs files included).</summary>
     public long PeakKb() => ReadNumber(Path.Combine(_memory, "memory.max_usage_in_bytes")) / 1024;
 
-    /// <summary>Removes both groups. Once the job's PID namespace is gone they are empty; the kernel may still be
-    /// releasing the last task for a moment, so a busy group is tried again briefly.</summary>
+    /// <summary>
+    /// Removes both groups. Once the job's PID namespace is gone they are empty; if the executor had to kill the
+    /// launcher (a meter that hung), what is still in the group is killed here, so nothing of the job outlives it. The
+    /// kernel may take a moment to release the last task, so a busy group is tried again, for a few seconds at most.
+    /// </summary>
+    /// <exception cref="IOException">A group stayed busy: the executor reports that job as a sandbox failure.</exception>
     public void Dispose()
     {
         foreach (string path in new[] { _memory, _pids })
@@ -107,11 +111,30 @@ internal sealed class JobCgroup : IDisposable
                 {
                     Directory.Delete(path);
                 }
-                catch (IOException) when (attempt < 50)
+                catch (IOException) when (attempt < 300)
                 {
+                    KillMembers(path);
                     Thread.Sleep(10);
                 }
             }
+        }
+    }
+
+    private static void KillMembers(string group)
+    {
+        try
+        {
+            foreach (string line in File.ReadLines(Path.Combine(group, "cgroup.procs")))
+            {
+                if (int.TryParse(line, NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
+                {
+                    ProcessTable.Kill(pid);
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // The group went away meanwhile.
         }
     }
 

@@ -16,8 +16,11 @@ internal sealed record StepResult(ChildOutcome Outcome, MeterReport? Report, boo
 [SupportedOSPlatform("linux")]
 internal sealed class JobSession
 {
-    /// <summary>Extra wall time before the launcher is killed; the meter enforces the wall limit itself and reports.</summary>
-    private static readonly TimeSpan Backstop = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// Extra wall time before the launcher is killed. The meter enforces the wall limit itself and reports; this only
+    /// stops a meter that hung, so it is generous enough for a loaded machine to finish a report in time.
+    /// </summary>
+    private static readonly TimeSpan Backstop = TimeSpan.FromSeconds(5);
 
     private readonly SandboxEnvironment _environment;
     private readonly HostUidPool.Lease? _uid;

@@ -177,7 +177,13 @@ public class EscapeTests
         Task<(int ExitCode, string Stdout, string Stderr)> other = Sample.SampleProcess.RunAsync(TimeSpan.FromSeconds(90), "--no-builtin", file);
         await sampleJobStarted.Task.WaitAsync(TimeSpan.FromSeconds(60));
 
-        var here = await TestSandbox.RunAsync(new Submission(program, Python, stdin: "1"));
+        // This job shares the sample's uid range: the two runners must not hand out one uid twice between them.
+        var defaultRange = TestSandbox.Environment.With(TestSandbox.Environment.Options with
+        {
+            SandboxUidBase = new SandboxOptions().SandboxUidBase,
+            SandboxUidCount = new SandboxOptions().SandboxUidCount,
+        });
+        var here = await new SandboxExecutor(defaultRange).ExecuteAsync(new Submission(program, Python, stdin: "1"));
         var (exitCode, stdout, stderr) = await other;
 
         exitCode.Should().Be(0, stdout + stderr);

@@ -4,12 +4,17 @@ namespace CodeRunner.Tests.Infrastructure;
 
 /// <summary>
 /// The environment detected once per test run (compiling the job meter and probing isolation takes a fraction of a
-/// second). The skip attributes read it during test discovery.
+/// second). The skip attributes read it during test discovery. Its jobs take uids from a range of their own, so that
+/// "no process of this range is left" is not confused by jobs of other runners on the host (the sample's, the server's
+/// tests running beside these) — the uid locks keep the ranges host-wide unique either way.
 /// </summary>
 internal static class TestSandbox
 {
+    /// <summary>The uid range of this test assembly's jobs (the sample and the server use the default, 61000-61015).</summary>
+    public static readonly SandboxOptions Options = new() { SandboxUidBase = 62_000, SandboxUidCount = 16 };
+
     private static readonly Lazy<SandboxEnvironment> Detected =
-        new(() => SandboxEnvironment.DetectAsync().GetAwaiter().GetResult(), LazyThreadSafetyMode.ExecutionAndPublication);
+        new(() => SandboxEnvironment.DetectAsync(Options).GetAwaiter().GetResult(), LazyThreadSafetyMode.ExecutionAndPublication);
 
     public static SandboxEnvironment Environment => Detected.Value;
 
@@ -31,6 +36,7 @@ internal static class TestSandbox
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             SubmissionResult result = await executor.ExecuteAsync(submission, timeout.Token);
+            result.Status.Should().NotBe(JudgeStatus.InternalError, "the sandbox itself failed: {0}", result.Message);
             Directory.EnumerateFileSystemEntries(workRoot).Should().BeEmpty("the job directory is removed after every run");
             return result;
         }
