@@ -74,6 +74,7 @@ public sealed class PaygenticEmulator : IAsyncDisposable
             AutoPay = options.AutoPay,
             TimeProvider = options.TimeProvider ?? TimeProvider.System,
             ReservationTtl = options.ReservationTtl,
+            OmitErrorCodes = options.OmitErrorCodes,
             Faults = (options.Faults ?? new EmulatorFaults()).ToSettings(),
         };
         var app = EmulatorApp.Build(emulatorOptions, configure: builder =>

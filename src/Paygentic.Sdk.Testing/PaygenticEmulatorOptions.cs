@@ -39,6 +39,12 @@ public sealed class PaygenticEmulatorOptions
     /// <summary>Fault injection from the start (off by default); <see cref="PaygenticEmulator.SetFaultsAsync"/> changes it later.</summary>
     public EmulatorFaults Faults { get; set; } = new();
 
+    /// <summary>
+    /// Leave the <c>code</c> field out of error bodies, for clients that refuse error codes they do not know. Off by
+    /// default: errors carry Paygentic's codes.
+    /// </summary>
+    public bool OmitErrorCodes { get; set; }
+
     /// <summary>The emulator's own tests: last say over the host builder.</summary>
     internal Action<WebApplicationBuilder>? ConfigureHost { get; set; }
 }
