@@ -83,7 +83,9 @@ public sealed class SandboxExecutor : ISandboxExecutor
             compileOutput = Join(compiled.Outcome.Stdout.Text, compiled.Outcome.Stderr.Text);
             if (compiled.Report is { Error: { } error } || (compiled.Report is null && !compiled.Outcome.KilledByDeadline))
             {
-                return InternalError("Sandbox failure while compiling: " + (compiled.Report?.Error ?? compiled.Outcome.Stderr.Text.Trim()), compileOutput);
+                return InternalError(
+                    $"Sandbox failure while compiling: {compiled.Report?.Error ?? $"the job meter did not report (exit {compiled.Outcome.ExitCode}). {compiled.Outcome.Stderr.Text.Trim()}"}".Trim(),
+                    compileOutput);
             }
 
             if (compiled.Outcome.KilledByDeadline || compiled.Report!.TimedOut || compiled.Report.ExitCode != 0 || compiled.MemoryExceeded)

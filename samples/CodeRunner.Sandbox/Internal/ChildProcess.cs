@@ -58,16 +58,9 @@ internal static class ChildProcess
         }
 
         using var process = new Process { StartInfo = startInfo };
+        using var parentThread = ParentThread.Start(process, argv[0]);
+        await parentThread.Started.ConfigureAwait(false);
         long started = timeProvider.GetTimestamp();
-        try
-        {
-            process.Start();
-        }
-        catch (Win32Exception ex)
-        {
-            throw new SandboxFailureException($"Could not start {argv[0]}: {ex.Message}", ex);
-        }
-
         onStarted?.Invoke(process.Id);
         var stdout = new CappedCapture(outputCap);
         var stderr = new CappedCapture(outputCap);
@@ -154,6 +147,50 @@ internal static class ChildProcess
             {
                 // Broken pipe on close: same as above.
             }
+        }
+    }
+
+    /// <summary>
+    /// The thread a child is started from, kept alive until the child is done. Linux ties PR_SET_PDEATHSIG (which
+    /// bubblewrap's <c>--die-with-parent</c> sets) to the thread that forked, not to the process: started from a pool
+    /// thread that the pool later retires, a job would be SIGKILLed mid-run. This thread only waits.
+    /// </summary>
+    private sealed class ParentThread : IDisposable
+    {
+        private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly ManualResetEventSlim _done = new();
+
+        public Task Started => _started.Task;
+
+        public static ParentThread Start(Process process, string program)
+        {
+            var parent = new ParentThread();
+            var thread = new Thread(() =>
+            {
+                try
+                {
+                    process.Start();
+                    parent._started.SetResult();
+                }
+                catch (Win32Exception ex)
+                {
+                    parent._started.SetException(new SandboxFailureException($"Could not start {program}: {ex.Message}", ex));
+                    return;
+                }
+
+                parent._done.Wait();
+            })
+            {
+                IsBackground = true,
+                Name = "sandbox job parent",
+            };
+            thread.Start();
+            return parent;
+        }
+
+        public void Dispose()
+        {
+            _done.Set();
         }
     }
 }
