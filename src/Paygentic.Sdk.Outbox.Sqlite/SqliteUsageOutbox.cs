@@ -41,6 +41,7 @@ public sealed class SqliteUsageOutbox : IUsageOutbox, IAsyncDisposable
     private SqliteCommand? _commit;
     private SqliteCommand? _rollback;
     private SqliteCommand? _load;
+    private SqliteCommand? _purge;
 
     // Set when a rollback failed: a transaction may be open that nothing will commit, so every call fails.
     private SqliteException? _broken;
@@ -144,6 +145,10 @@ public sealed class SqliteUsageOutbox : IUsageOutbox, IAsyncDisposable
             _load = connection.CreateCommand();
             _load.CommandText = "SELECT operation_id, payload FROM outbox WHERE state = $p ORDER BY created_at, rowid";
             _load.Parameters.Add("$p", SqliteType.Integer);
+            _purge = connection.CreateCommand();
+            _purge.CommandText = "DELETE FROM outbox WHERE state = $state AND created_at < $before";
+            _purge.Parameters.Add("$state", SqliteType.Integer);
+            _purge.Parameters.Add("$before", SqliteType.Integer);
             _begin = Command(connection, "BEGIN");
             _commit = Command(connection, "COMMIT");
             _rollback = Command(connection, "ROLLBACK");
@@ -207,6 +212,14 @@ public sealed class SqliteUsageOutbox : IUsageOutbox, IAsyncDisposable
         return read.Result ?? [];
     }
 
+    /// <inheritdoc />
+    public async Task<int> RemoveWrittenBeforeAsync(OutboxEntryState state, DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        var purge = new Operation(OperationKind.Purge, null, null, (int)state) { Before = before.ToUnixTimeMilliseconds() };
+        await Submit(purge).ConfigureAwait(false);
+        return purge.Removed;
+    }
+
     /// <summary>Finishes the writes in progress and closes the file.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -238,6 +251,7 @@ public sealed class SqliteUsageOutbox : IUsageOutbox, IAsyncDisposable
         _commit?.Dispose();
         _rollback?.Dispose();
         _load?.Dispose();
+        _purge?.Dispose();
         _delete?.Dispose();
         _connection?.Dispose();
         _initGate.Dispose();
@@ -431,6 +445,7 @@ public sealed class SqliteUsageOutbox : IUsageOutbox, IAsyncDisposable
                 OperationKind.Upsert => operation.Rows!.Length,
                 OperationKind.Insert => 1,
                 OperationKind.Remove => operation.Ids!.Length,
+                OperationKind.Purge => 1,
                 _ => 0,
             };
         }
@@ -524,6 +539,11 @@ public sealed class SqliteUsageOutbox : IUsageOutbox, IAsyncDisposable
             case OperationKind.Load:
                 operation.Result = Read(_load!, operation.State!.Value);
                 break;
+            case OperationKind.Purge:
+                _purge!.Parameters[0].Value = operation.State!.Value;
+                _purge.Parameters[1].Value = operation.Before;
+                operation.Removed = _purge.ExecuteNonQuery();
+                break;
         }
     }
 
@@ -604,6 +624,7 @@ public sealed class SqliteUsageOutbox : IUsageOutbox, IAsyncDisposable
         Remove,
         Get,
         Load,
+        Purge,
     }
 
     private sealed record Row(string OperationId, int State, byte[] Payload, long CreatedAt)
@@ -624,6 +645,10 @@ public sealed class SqliteUsageOutbox : IUsageOutbox, IAsyncDisposable
         public List<OutboxEntry>? Result { get; set; }
 
         public bool Inserted { get; set; }
+
+        public long Before { get; init; }
+
+        public int Removed { get; set; }
 
         private const int Pending = 0;
         private const int Succeeded = 1;

@@ -56,7 +56,8 @@ public sealed class GuardTests
         sent.IdempotencyKey.Should().Be("op-1:usage");
         sent.EntitlementId.Should().Be("com_1");
         sent.Metadata.Should().ContainKey("language");
-        _outbox.Count.Should().Be(0, "a delivered report leaves the outbox");
+        (await _outbox.UndeliveredCountAsync()).Should().Be(0, "a delivered report leaves only its tombstone");
+        (await _outbox.GetAsync("op-1", default))!.State.Should().Be(OutboxEntryState.Delivered);
     }
 
     [Theory]
@@ -77,7 +78,7 @@ public sealed class GuardTests
         thrown.Which.ApiException.Should().NotBeNull();
         ran.Should().BeFalse();
         _fake.UsageSent.Should().BeEmpty();
-        _outbox.Count.Should().Be(0);
+        (await _outbox.UndeliveredCountAsync()).Should().Be(0);
     }
 
     [Fact]
@@ -97,7 +98,7 @@ public sealed class GuardTests
         (await act.Should().ThrowAsync<InvalidOperationException>()).Which.Should().BeSameAs(boom);
         await guard.Reports.FlushAsync().WaitAsync(Bound);
         _fake.UsageSent.Should().BeEmpty();
-        _outbox.Count.Should().Be(0, "the authorization was cancelled");
+        (await _outbox.UndeliveredCountAsync()).Should().Be(0, "the authorization was cancelled");
     }
 
     [Fact]
@@ -130,7 +131,7 @@ public sealed class GuardTests
         var ran = false;
         await guard.Invoking(g => g.RunAsync(Op(), (_, _) => { ran = true; return Task.FromResult(1); }, cts.Token)).Should().ThrowAsync<OperationCanceledException>();
         ran.Should().BeFalse();
-        _outbox.Count.Should().Be(0);
+        (await _outbox.UndeliveredCountAsync()).Should().Be(0);
         _fake.UsageSent.Should().BeEmpty();
     }
 
@@ -176,7 +177,7 @@ public sealed class GuardTests
         guard.Reports.PendingCount.Should().Be(0);
         calls.Value.Should().Be(3);
         _fake.UsageSent.Select(u => u.IdempotencyKey).Should().AllBe("op-1:usage");
-        _outbox.Count.Should().Be(0);
+        (await _outbox.UndeliveredCountAsync()).Should().Be(0);
     }
 
     [Fact]
@@ -190,8 +191,10 @@ public sealed class GuardTests
         var reuseOpen = () => guard.AuthorizeAsync(Op("op-open"));
         var reuseDead = () => guard.AuthorizeAsync(Op("op-dead"));
 
-        (await reuseOpen.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("op-open").And.Contain("Authorized");
-        (await reuseDead.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("DeadLettered");
+        (await reuseOpen.Should().ThrowAsync<PaygenticOperationAlreadyMeteredException>()).Which.EarlierState.Should().Be(OutboxEntryState.Authorized);
+        var dead = (await reuseDead.Should().ThrowAsync<PaygenticOperationAlreadyMeteredException>()).Which;
+        dead.EarlierState.Should().Be(OutboxEntryState.DeadLettered);
+        dead.EarlierReceipt!.State.Should().Be(ReportState.DeadLettered);
         (await guard.Reports.GetDeadLettersAsync()).Select(d => d.OperationId).Should().Equal("op-dead");
         (await _outbox.GetAsync("op-open", CancellationToken.None))!.Ticket!.AuthorizationId.Should().Be(open.AuthorizationId);
         _fake.Reservations.Should().HaveCount(2, "a refused re-authorization reserves nothing");
@@ -285,7 +288,10 @@ public sealed class GuardTests
         for (var i = 0; i < 5; i++)
         {
             var again = () => guard.AuthorizeAsync(Op("op-a"));
-            (await again.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("op-a").And.Contain("Authorized");
+            var refused = (await again.Should().ThrowAsync<PaygenticOperationAlreadyMeteredException>()).Which;
+            refused.OperationId.Should().Be("op-a");
+            refused.EarlierState.Should().Be(OutboxEntryState.Authorized);
+            refused.EarlierReceipt.Should().BeNull("the earlier operation is still open");
         }
 
         (await _outbox.GetAsync("op-a", default))!.Ticket.Should().BeEquivalentTo(open, "nothing was overwritten");
@@ -312,7 +318,7 @@ public sealed class GuardTests
 
         var winners = attempts.Where(a => a.IsCompletedSuccessfully).Select(a => a.Result).ToList();
         winners.Should().ContainSingle();
-        attempts.Where(a => a.IsFaulted).Should().HaveCount(7).And.OnlyContain(a => a.Exception!.InnerException is InvalidOperationException);
+        attempts.Where(a => a.IsFaulted).Should().HaveCount(7).And.OnlyContain(a => a.Exception!.InnerException is PaygenticOperationAlreadyMeteredException);
         (await _outbox.GetAsync("op-same", default))!.Ticket.AuthorizationId.Should().Be(winners[0].AuthorizationId);
     }
 
@@ -341,7 +347,7 @@ public sealed class GuardTests
         (await guard.Reports.DiscardAsync("op-b")).Should().BeTrue();
         (await guard.Reports.DiscardAsync("op-b")).Should().BeFalse();
         (await guard.Reports.GetDeadLettersAsync()).Should().BeEmpty();
-        _outbox.Count.Should().Be(0);
+        (await _outbox.UndeliveredCountAsync()).Should().Be(0);
         _fake.UsageSent.Where(u => u.IdempotencyKey == "op-a:usage").Should().HaveCount(2, "the requeued report is sent again with the same key");
     }
 
@@ -390,8 +396,8 @@ public sealed class GuardTests
         dead.Should().HaveCount(2);
         dead.Single(d => d.OperationId == "op-2").DeadLetterReason.Should().Be(DeadLetterReason.Rejected);
         dead.Single(d => d.OperationId == "op-3").DeadLetterReason.Should().Be(DeadLetterReason.Unpaid);
-        (await _outbox.GetAsync("op-0", default)).Should().BeNull();
-        (await _outbox.GetAsync("op-4", default)).Should().BeNull("a duplicate counts as delivered");
+        (await _outbox.GetAsync("op-0", default))!.State.Should().Be(OutboxEntryState.Delivered);
+        (await _outbox.GetAsync("op-4", default))!.State.Should().Be(OutboxEntryState.Delivered, "a duplicate counts as delivered");
     }
 
     [Fact]
@@ -416,7 +422,7 @@ public sealed class GuardTests
         _time.GetUtcNow().Should().Be(Start, "no tick was needed");
         _fake.UsageSent.Select(u => u.IdempotencyKey).Order(StringComparer.Ordinal).Should()
             .Equal(Enumerable.Range(0, backlog).Select(i => $"op-{i}:usage").Order(StringComparer.Ordinal), "each report is sent exactly once");
-        _outbox.Count.Should().Be(0);
+        (await _outbox.UndeliveredCountAsync()).Should().Be(0);
     }
 
     [Fact]
@@ -474,7 +480,7 @@ public sealed class GuardTests
         await WaitUntil(() => guard.Reports.PendingCount == 0);
         attempts.Where(a => a.Value != 1).Select(a => a.Key).Should().BeEquivalentTo(failing, "only the failed reports were resent");
         attempts.Where(a => failing.Contains(a.Key)).Should().OnlyContain(a => a.Value == 2);
-        _outbox.Count.Should().Be(0);
+        (await _outbox.UndeliveredCountAsync()).Should().Be(0);
     }
 
     [Fact]
@@ -512,7 +518,7 @@ public sealed class GuardTests
             sent.Metadata.Should().Contain("paygentic.recovered", "true");
         }
 
-        _outbox.Count.Should().Be(0);
+        (await _outbox.UndeliveredCountAsync()).Should().Be(0);
     }
 
     [Fact]

@@ -274,9 +274,8 @@ public sealed class SqliteOutboxTests : IDisposable
             .AddSqliteOutbox(path);
         await using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services);
         var hosted = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetServices<Microsoft.Extensions.Hosting.IHostedService>(provider).ToList();
-        hosted.Should().ContainSingle(h => h is MeteringGuard);
-        var guard = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<IMeteringGuard>(provider);
-        guard.Should().BeSameAs(hosted.Single());
+        hosted.Should().ContainSingle(h => h is Paygentic.Sdk.DependencyInjection.MeteringGuardHostedService, "the guard's hosted-service role is internal");
+        hosted.Single().Should().NotBeAssignableTo<IMeteringGuard>();
         await hosted[0].Invoking(h => h.StartAsync(default)).Should().ThrowAsync<UsageOutboxException>();
         Hash(path).Should().Be(before);
     }

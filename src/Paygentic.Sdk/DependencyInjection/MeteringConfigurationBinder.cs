@@ -8,7 +8,7 @@ namespace Paygentic.Sdk.DependencyInjection;
 /// Binds <see cref="MeteringOptions"/> by hand (AOT-safe; a bad value's error names its key). Keys are the property
 /// names, e.g. <c>Paygentic:Metering:Strategy = Standard</c>.
 /// </summary>
-public static class MeteringConfigurationBinder
+internal static class MeteringConfigurationBinder
 {
     /// <summary>Copies every key present in <paramref name="section"/> onto <paramref name="options"/>.</summary>
     /// <param name="section">The configuration section, e.g. <c>configuration.GetSection("Paygentic:Metering")</c>.</param>
@@ -38,6 +38,8 @@ public static class MeteringConfigurationBinder
         Set(section, nameof(MeteringOptions.RetryMaxDelay), (v, k) => options.RetryMaxDelay = ParseTime(v, k));
         Set(section, nameof(MeteringOptions.MaxReplayAge), (v, k) => options.MaxReplayAge = ParseTime(v, k));
         Set(section, nameof(MeteringOptions.ShutdownTimeout), (v, k) => options.ShutdownTimeout = ParseTime(v, k));
+        Set(section, nameof(MeteringOptions.TombstoneRetention), (v, k) => options.TombstoneRetention = ParseTime(v, k));
+        Set(section, nameof(MeteringOptions.ReusedOperationId), (v, k) => options.ReusedOperationId = ParseEnum<ReusedOperationIdBehavior>(v, k));
     }
 
     private static void Set(IConfiguration section, string key, Action<string, string> apply)

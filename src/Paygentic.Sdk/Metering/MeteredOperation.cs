@@ -48,6 +48,18 @@ public enum ReportState
 
     /// <summary>Paygentic refused the report permanently; it is in the dead-letter list (see <see cref="Reporting.IUsageReporter"/>).</summary>
     DeadLettered = 3,
+
+    /// <summary>
+    /// Paygentic already had a report under this idempotency key, with other quantities: these quantities were
+    /// <b>not</b> billed (the earlier ones were). The operation id was used for other work before.
+    /// </summary>
+    Duplicate = 4,
+
+    /// <summary>
+    /// This call did not run the work: the operation id was metered before (see
+    /// <see cref="MeteringOptions.ReusedOperationId"/>). The receipt describes the earlier report.
+    /// </summary>
+    AlreadyMetered = 5,
 }
 
 /// <summary>The outcome of <see cref="IMeteringGuard.CompleteAsync"/>: what was reported and where the report stands.</summary>

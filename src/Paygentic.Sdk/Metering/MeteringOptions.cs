@@ -143,6 +143,18 @@ public sealed class MeteringOptions
 
     /// <summary>How long stopping the host may spend delivering what is pending; the rest stays in the outbox for the next start. Default 10 seconds.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a delivered report leaves a tombstone (operation id, key, quantities, when) in the outbox, so the same
+    /// operation id is refused instead of running its work again. Null (the default): <see cref="MaxReplayAge"/>.
+    /// </summary>
+    public TimeSpan? TombstoneRetention { get; set; }
+
+    /// <summary>
+    /// What <see cref="IMeteringGuard.RunAsync{T}"/> does with an operation id that was metered before (a tombstone, a
+    /// pending report or a dead letter): the work never runs either way. Default <see cref="ReusedOperationIdBehavior.Throw"/>.
+    /// </summary>
+    public ReusedOperationIdBehavior ReusedOperationId { get; set; } = ReusedOperationIdBehavior.Throw;
 }
 
 /// <summary>What to do with one operation found unfinished at start-up (see <see cref="RecoveryPolicy.Callback"/>).</summary>

@@ -1,10 +1,9 @@
 using Microsoft.Extensions.Options;
-using Paygentic.Sdk.Metering;
 
-namespace Paygentic.Sdk.DependencyInjection;
+namespace Paygentic.Sdk.Metering;
 
 /// <summary>Validates <see cref="MeteringOptions"/>; every failure names the option (as <c>Paygentic:Metering:Name</c>).</summary>
-public sealed class MeteringOptionsValidator : IValidateOptions<MeteringOptions>
+internal sealed class MeteringOptionsValidator : IValidateOptions<MeteringOptions>
 {
     private const string Prefix = "Paygentic:Metering:";
 
@@ -67,6 +66,10 @@ public sealed class MeteringOptionsValidator : IValidateOptions<MeteringOptions>
         Positive(o.RetryMaxDelay, "RetryMaxDelay", errors);
         Positive(o.MaxReplayAge, "MaxReplayAge", errors);
         Positive(o.ShutdownTimeout, "ShutdownTimeout", errors);
+        if (o.TombstoneRetention is { } retention)
+        {
+            Positive(retention, "TombstoneRetention", errors);
+        }
         if (o.RetryMaxDelay < o.RetryBaseDelay)
         {
             errors.Add($"{Prefix}RetryMaxDelay must not be less than {Prefix}RetryBaseDelay.");

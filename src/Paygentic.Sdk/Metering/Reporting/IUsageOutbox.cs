@@ -44,6 +44,33 @@ public interface IUsageOutbox
     /// <param name="state">The state.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     Task<IReadOnlyList<OutboxEntry>> LoadAsync(OutboxEntryState state, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes the entries in a state written before a time (expired tombstones). The default loads and removes them;
+    /// a store with an index on (state, time) should do it in one statement.
+    /// </summary>
+    /// <param name="state">The state.</param>
+    /// <param name="before">Entries whose <see cref="OutboxEntry.CreatedAt"/> is earlier are removed.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>How many were removed.</returns>
+    async Task<int> RemoveWrittenBeforeAsync(OutboxEntryState state, DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        var expired = new List<string>();
+        foreach (var entry in await LoadAsync(state, cancellationToken).ConfigureAwait(false))
+        {
+            if (entry.CreatedAt < before)
+            {
+                expired.Add(entry.OperationId);
+            }
+        }
+
+        if (expired.Count > 0)
+        {
+            await RemoveAsync(expired, cancellationToken).ConfigureAwait(false);
+        }
+
+        return expired.Count;
+    }
 }
 
 /// <summary>The outbox cannot be opened or written: corrupt, from a newer version, or failing storage.</summary>

@@ -13,6 +13,15 @@ public enum OutboxEntryState
 
     /// <summary>Refused permanently or too old to replay: kept for a person to requeue or discard.</summary>
     DeadLettered = 2,
+
+    /// <summary>
+    /// Delivered: a tombstone kept for <see cref="MeteringOptions.TombstoneRetention"/>, so the operation id cannot be
+    /// charged (or its work run) again.
+    /// </summary>
+    Delivered = 3,
+
+    /// <summary>A pooled reservation (id, uses, expiry) that a later process reuses until it runs out or expires.</summary>
+    Reservation = 4,
 }
 
 /// <summary>Why a report was dead-lettered.</summary>
@@ -100,6 +109,12 @@ public sealed record OutboxEntry
 
     /// <summary>When it was dead-lettered.</summary>
     public DateTimeOffset? DeadLetteredAt { get; init; }
+
+    /// <summary>A delivered entry's outcome: <see cref="ReportState.Delivered"/> or <see cref="ReportState.Duplicate"/>.</summary>
+    public ReportState? Outcome { get; init; }
+
+    /// <summary>A reservation entry's maximum number of uses (its ticket holds the id, estimate and expiry).</summary>
+    public int? ReservationUses { get; init; }
 
     /// <summary>The entry as JSON (source-generated, AOT-safe).</summary>
     public string ToJson() => JsonSerializer.Serialize(this, MeteringJsonContext.Default.OutboxEntry);

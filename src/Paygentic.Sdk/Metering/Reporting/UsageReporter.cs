@@ -25,6 +25,9 @@ internal sealed class UsageReporter : IUsageReporter, IDisposable
     private const int InFlight = 2;
     private const int Done = 3;
 
+    // How often expired tombstones are removed.
+    private static readonly TimeSpan PurgeInterval = TimeSpan.FromMinutes(10);
+
     private readonly IPaygenticClient _client;
     private readonly IUsageOutbox _outbox;
     private readonly MeteringOptions _options;
@@ -80,6 +83,7 @@ internal sealed class UsageReporter : IUsageReporter, IDisposable
             return;
         }
 
+        await PurgeTombstonesAsync().ConfigureAwait(false);
         var pending = await _outbox.LoadAsync(OutboxEntryState.Pending, cancellationToken).ConfigureAwait(false);
         var dead = await _outbox.LoadAsync(OutboxEntryState.DeadLettered, cancellationToken).ConfigureAwait(false);
         Volatile.Write(ref _deadLetters, dead.Count);
@@ -210,9 +214,17 @@ internal sealed class UsageReporter : IUsageReporter, IDisposable
             }
         }
 
-        await _stop.CancelAsync().ConfigureAwait(false);
+        // Sends already on the wire finish (bounded by the host's deadline and ShutdownTimeout) before they are cancelled:
+        // a send cancelled half-way leaves a report the server may have charged, to be replayed by the next process.
         _legacyReady.Writer.TryComplete();
         _eventReady.Writer.TryComplete();
+        using (var bound = new CancellationTokenSource(_options.ShutdownTimeout, _time))
+        using (var linked = CancellationTokenSource.CreateLinkedTokenSource(bound.Token, cancellationToken))
+        {
+            await WaitForSendsAsync(linked.Token).ConfigureAwait(false);
+        }
+
+        await _stop.CancelAsync().ConfigureAwait(false);
         _wake.Writer.TryComplete();
         try
         {
@@ -225,6 +237,34 @@ internal sealed class UsageReporter : IUsageReporter, IDisposable
         if (!_pending.IsEmpty)
         {
             MeteringLog.LeftPending(_logger, _pending.Count);
+        }
+    }
+
+    /// <summary>Takes every send slot, which the sends in flight give back as they end; false when the token fired first.</summary>
+    private async Task WaitForSendsAsync(CancellationToken token)
+    {
+        var taken = new List<SemaphoreSlim>();
+        try
+        {
+            foreach (var slots in (SemaphoreSlim[])[_legacySlots, _eventSlots])
+            {
+                for (var i = 0; i < _options.MaxConcurrentSends; i++)
+                {
+                    await slots.WaitAsync(token).ConfigureAwait(false);
+                    taken.Add(slots);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Out of time: the sends still running are cancelled by the caller.
+        }
+        finally
+        {
+            foreach (var slots in taken)
+            {
+                slots.Release();
+            }
         }
     }
 
@@ -450,6 +490,7 @@ internal sealed class UsageReporter : IUsageReporter, IDisposable
         var token = _stop.Token;
         var interval = _options.RetryBaseDelay < TimeSpan.FromSeconds(1) ? _options.RetryBaseDelay : TimeSpan.FromSeconds(1);
         var nextScan = _time.GetUtcNow() + interval;
+        var nextPurge = _time.GetUtcNow() + PurgeInterval;
         try
         {
             while (true)
@@ -487,6 +528,12 @@ internal sealed class UsageReporter : IUsageReporter, IDisposable
                     // full joins the overflow queue, behind the reports already waiting there.
                     ScanForDue(now, legacyFull, eventsFull);
                     nextScan = now + interval;
+                }
+
+                if (now >= nextPurge)
+                {
+                    nextPurge = now + PurgeInterval;
+                    await PurgeTombstonesAsync().ConfigureAwait(false);
                 }
             }
         }
@@ -605,8 +652,13 @@ internal sealed class UsageReporter : IUsageReporter, IDisposable
         {
             try
             {
-                await _client.Usage.CreateAsync(ToUsageReport(item.Entry), _stop.Token).ConfigureAwait(false);
-                settled.Add((item, DeliveryOutcome.Delivered, null));
+                var answer = await _client.Usage.CreateAsync(ToUsageReport(item.Entry), _stop.Token).ConfigureAwait(false);
+
+                // The server answers a known key with the event it charged then: other quantities mean these were not billed.
+                var duplicate = answer.Properties is { Count: > 0 } charged && !QuantityMaps.SameQuantities(item.Entry.Report!.Quantities, charged);
+                settled.Add(duplicate
+                    ? (item, DeliveryOutcome.Duplicate, "the idempotency key was charged before with other quantities")
+                    : (item, DeliveryOutcome.Delivered, null));
             }
             catch (Exception e)
             {
@@ -670,17 +722,22 @@ internal sealed class UsageReporter : IUsageReporter, IDisposable
         var now = _time.GetUtcNow();
 
         // One pass sorts the outcomes (a batch is up to a thousand results).
-        var delivered = new List<Item>(results.Count);
-        var deliveredIds = new List<string>(results.Count);
+        var delivered = new List<(Item Item, ReportState State)>(results.Count);
+        var tombstones = new List<OutboxEntry>(results.Count);
         List<(Item Item, DeliveryOutcome Outcome, string? Error)>? retry = null;
         List<(Item Item, DeliveryOutcome Outcome, string? Error)>? dead = null;
         foreach (var result in results)
         {
             switch (result.Outcome)
             {
-                case DeliveryOutcome.Delivered:
-                    delivered.Add(result.Item);
-                    deliveredIds.Add(result.Item.Entry.OperationId);
+                case DeliveryOutcome.Delivered or DeliveryOutcome.Duplicate:
+                    var state = result.Outcome == DeliveryOutcome.Duplicate ? ReportState.Duplicate : ReportState.Delivered;
+                    delivered.Add((result.Item, state));
+                    if (IsCurrent(result.Item))
+                    {
+                        tombstones.Add(EarlierOperations.Tombstone(result.Item.Entry, state, now));
+                    }
+
                     break;
                 case DeliveryOutcome.Transient:
                     (retry ??= []).Add(result);
@@ -693,13 +750,18 @@ internal sealed class UsageReporter : IUsageReporter, IDisposable
 
         if (delivered.Count > 0)
         {
-            // Only now may the reports leave the outbox; a crash before this line replays them with the same keys.
-            await _outbox.RemoveAsync(deliveredIds, CancellationToken.None).ConfigureAwait(false);
-            foreach (var item in delivered)
+            // Only now may the reports leave the pending state; a crash before this line replays them with the same keys.
+            // Each leaves a tombstone, so its operation id cannot run (and be charged) again within the retention.
+            await _outbox.UpsertAsync(tombstones, CancellationToken.None).ConfigureAwait(false);
+            foreach (var (item, state) in delivered)
             {
                 _pending.TryRemove(new KeyValuePair<string, Item>(item.Entry.OperationId, item));
                 Volatile.Write(ref item.Status, Done);
-                item.Signal(ReportState.Delivered, final: true);
+                item.Signal(state, final: true);
+                if (state == ReportState.Duplicate)
+                {
+                    MeteringLog.DuplicateReport(_logger, item.Entry.OperationId, item.Entry.Report!.IdempotencyKey);
+                }
             }
 
             _metrics.Reported.Add(delivered.Count);
@@ -768,6 +830,22 @@ internal sealed class UsageReporter : IUsageReporter, IDisposable
                     MeteringLog.LoopFailed(_logger, "DeadLettered handler threw " + e.GetType().Name);
                 }
             }
+        }
+    }
+
+    /// <summary>Removes tombstones older than the retention; a failure is logged and tried again on the next round.</summary>
+    private async Task PurgeTombstonesAsync()
+    {
+        try
+        {
+            var retention = _options.TombstoneRetention ?? _options.MaxReplayAge;
+            await _outbox.RemoveWrittenBeforeAsync(OutboxEntryState.Delivered, _time.GetUtcNow() - retention, CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // an expired tombstone left in place costs space, never a charge
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            MeteringLog.OutboxWriteFailed(_logger, "(tombstones)", e.GetType().Name);
         }
     }
 
