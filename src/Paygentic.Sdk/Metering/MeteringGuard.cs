@@ -36,6 +36,12 @@ public sealed class MeteringGuard : IMeteringGuard, IAsyncDisposable
     /// <param name="loggerFactory">Where log lines go.</param>
     /// <param name="meterFactory">Where metrics go.</param>
     public MeteringGuard(IPaygenticClient client, IUsageOutbox outbox, MeteringOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
+        : this(client, new ClientReportTransport(client ?? throw new ArgumentNullException(nameof(client))), outbox, options, timeProvider, loggerFactory, meterFactory)
+    {
+    }
+
+    /// <summary>Creates a guard whose reporter sends through <paramref name="transport"/> (tests script it).</summary>
+    internal MeteringGuard(IPaygenticClient client, IReportTransport transport, IUsageOutbox outbox, MeteringOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(outbox);
@@ -49,7 +55,7 @@ public sealed class MeteringGuard : IMeteringGuard, IAsyncDisposable
         _legacy = new LegacyReservationStrategy(client.Entitlements, outbox, options, _time, _metrics, _logger);
         _standard = new StandardAccessStrategy(client.Entitlements, options, _time, _metrics);
         _strategy = options.Strategy == MeteringStrategy.Standard ? _standard : _legacy;
-        _reporter = new UsageReporter(client, outbox, options, _time, _metrics, _logger);
+        _reporter = new UsageReporter(transport, outbox, options, _time, _metrics, _logger);
         _recovery = new TicketRecovery(options, outbox, _metrics, _logger, (ticket, quantities, metadata) => CompleteCoreAsync(ticket, quantities, metadata, wait: false, CancellationToken.None));
     }
 
