@@ -10,6 +10,7 @@ internal enum OutboxOperationKind
     Get,
     Load,
     Purge,
+    MarkDelivered,
 }
 
 /// <summary>A row as written: the entry serialized before it joins a commit, so the committing thread only touches the file.</summary>
@@ -29,7 +30,7 @@ internal sealed class OutboxOperation(OutboxOperationKind kind, OutboxRow[]? row
 
     public int? State { get; } = state;
 
-    /// <summary>Purge: rows written before this time (unix ms) go.</summary>
+    /// <summary>Purge: rows written before this time (unix ms) go. MarkDelivered: the delivery time (unix ms).</summary>
     public long Before { get; init; }
 
     public List<OutboxEntry>? Result { get; set; }
@@ -43,7 +44,7 @@ internal sealed class OutboxOperation(OutboxOperationKind kind, OutboxRow[]? row
     {
         OutboxOperationKind.Upsert => Rows!.Length,
         OutboxOperationKind.Insert or OutboxOperationKind.Purge => 1,
-        OutboxOperationKind.Remove => Ids!.Length,
+        OutboxOperationKind.Remove or OutboxOperationKind.MarkDelivered => Ids!.Length,
         _ => 0,
     };
 }

@@ -24,6 +24,7 @@ internal sealed class SqliteOutboxStatements : IDisposable
     private readonly SqliteCommand _get;
     private readonly SqliteCommand _load;
     private readonly SqliteCommand _purge;
+    private readonly SqliteCommand _markDelivered;
 
     // BEGIN and COMMIT are prepared once too: a SqliteTransaction compiles them anew on every commit, which cost more
     // than the writes themselves.
@@ -44,8 +45,13 @@ internal sealed class SqliteOutboxStatements : IDisposable
         _insert = Command(Insert + " ON CONFLICT (operation_id) DO NOTHING",
             ("$id", SqliteType.Text), ("$state", SqliteType.Integer), ("$payload", SqliteType.Blob), ("$created", SqliteType.Integer), ("$updated", SqliteType.Integer));
         _delete = Command("DELETE FROM outbox WHERE operation_id = $id", ("$id", SqliteType.Text));
-        _get = Command("SELECT operation_id, payload FROM outbox WHERE operation_id = $p", ("$p", SqliteType.Text));
-        _load = Command("SELECT operation_id, payload FROM outbox WHERE state = $p ORDER BY created_at, rowid", ("$p", SqliteType.Integer));
+        _get = Command("SELECT operation_id, payload, state, created_at FROM outbox WHERE operation_id = $p", ("$p", SqliteType.Text));
+        _load = Command("SELECT operation_id, payload, state, created_at FROM outbox WHERE state = $p ORDER BY created_at, rowid", ("$p", SqliteType.Integer));
+
+        // A delivered report becomes its tombstone in place: the same cost as the delete it replaces, no payload written.
+        _markDelivered = Command(
+            $"UPDATE outbox SET state = {(int)OutboxEntryState.Delivered}, created_at = $at, updated_at = $at WHERE operation_id = $id AND state = {(int)OutboxEntryState.Pending}",
+            ("$id", SqliteType.Text), ("$at", SqliteType.Integer));
         _purge = Command("DELETE FROM outbox WHERE state = $state AND created_at < $before", ("$state", SqliteType.Integer), ("$before", SqliteType.Integer));
         _begin = Command("BEGIN");
         _commit = Command("COMMIT");
@@ -94,7 +100,7 @@ internal sealed class SqliteOutboxStatements : IDisposable
 
     public void Dispose()
     {
-        foreach (var command in (SqliteCommand[])[_upsert, _insert, _delete, _get, _load, _purge, _begin, _commit, _rollback])
+        foreach (var command in (SqliteCommand[])[_upsert, _insert, _delete, _get, _load, _purge, _markDelivered, _begin, _commit, _rollback])
         {
             command.Dispose();
         }
@@ -127,6 +133,15 @@ internal sealed class SqliteOutboxStatements : IDisposable
                 break;
             case OutboxOperationKind.Load:
                 operation.Result = Read(_load, operation.State!.Value);
+                break;
+            case OutboxOperationKind.MarkDelivered:
+                _markDelivered.Parameters[1].Value = operation.Before;
+                foreach (var id in operation.Ids!)
+                {
+                    _markDelivered.Parameters[0].Value = id;
+                    _markDelivered.ExecuteNonQuery();
+                }
+
                 break;
             case OutboxOperationKind.Purge:
                 _purge.Parameters[0].Value = operation.State!.Value;
@@ -188,7 +203,15 @@ internal sealed class SqliteOutboxStatements : IDisposable
             try
             {
                 // Rows are TEXT; reading their bytes skips a UTF-16 copy of every payload (recovery reads many).
-                result.Add(OutboxEntry.FromJson(reader.GetFieldValue<byte[]>(1)));
+                var entry = OutboxEntry.FromJson(reader.GetFieldValue<byte[]>(1));
+                var state = (OutboxEntryState)reader.GetInt32(2);
+                if (state == OutboxEntryState.Delivered && entry.State != OutboxEntryState.Delivered)
+                {
+                    // Marked delivered in place: the payload is the pending report it was.
+                    entry = EarlierTombstone(entry, DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)));
+                }
+
+                result.Add(entry);
             }
             catch (JsonException e)
             {
@@ -198,6 +221,14 @@ internal sealed class SqliteOutboxStatements : IDisposable
 
         return result;
     }
+
+    private static OutboxEntry EarlierTombstone(OutboxEntry report, DateTimeOffset deliveredAt) => report with
+    {
+        State = OutboxEntryState.Delivered,
+        Outcome = Metering.ReportState.Delivered,
+        CreatedAt = deliveredAt,
+        LastError = null,
+    };
 
     private SqliteCommand Command(string sql, params (string Name, SqliteType Type)[] parameters)
     {

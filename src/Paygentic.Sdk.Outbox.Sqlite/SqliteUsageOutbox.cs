@@ -174,6 +174,25 @@ public sealed class SqliteUsageOutbox : IUsageOutbox, IAsyncDisposable
     }
 
     /// <inheritdoc />
+    /// <remarks>Changes the rows' state in place (one UPDATE each, no payload written); reads show them as tombstones.</remarks>
+    public Task MarkDeliveredAsync(IReadOnlyList<OutboxEntry> reports, DateTimeOffset deliveredAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reports);
+        if (reports.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        var ids = new string[reports.Count];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            ids[i] = reports[i].OperationId;
+        }
+
+        return Submit(new OutboxOperation(OutboxOperationKind.MarkDelivered, ids: ids) { Before = deliveredAt.ToUnixTimeMilliseconds() }, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public async Task<int> RemoveWrittenBeforeAsync(OutboxEntryState state, DateTimeOffset before, CancellationToken cancellationToken)
     {
         var purge = new OutboxOperation(OutboxOperationKind.Purge, state: (int)state) { Before = before.ToUnixTimeMilliseconds() };

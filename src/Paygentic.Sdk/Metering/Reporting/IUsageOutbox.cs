@@ -46,6 +46,26 @@ public interface IUsageOutbox
     Task<IReadOnlyList<OutboxEntry>> LoadAsync(OutboxEntryState state, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Turns delivered reports (pending entries) into tombstones: state <see cref="OutboxEntryState.Delivered"/>, written
+    /// at <paramref name="deliveredAt"/> (the retention counts from there), outcome <see cref="ReportState.Delivered"/>.
+    /// The default upserts a tombstone per report; a store may instead change the state of the rows in place (no payload
+    /// written), as long as <see cref="GetAsync"/> and <see cref="LoadAsync"/> then read them as such tombstones.
+    /// </summary>
+    /// <param name="reports">The delivered entries, as they are stored.</param>
+    /// <param name="deliveredAt">When they were delivered.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task MarkDeliveredAsync(IReadOnlyList<OutboxEntry> reports, DateTimeOffset deliveredAt, CancellationToken cancellationToken)
+    {
+        var tombstones = new OutboxEntry[reports.Count];
+        for (var i = 0; i < tombstones.Length; i++)
+        {
+            tombstones[i] = EarlierOperations.Tombstone(reports[i], ReportState.Delivered, deliveredAt);
+        }
+
+        return UpsertAsync(tombstones, cancellationToken);
+    }
+
+    /// <summary>
     /// Removes the entries in a state written before a time (expired tombstones). The default loads and removes them;
     /// a store with an index on (state, time) should do it in one statement.
     /// </summary>

@@ -49,7 +49,8 @@ internal sealed class ReportSettler(
     {
         var now = time.GetUtcNow();
         var delivered = new List<(ReportItem Item, ReportState State)>(results.Count);
-        var tombstones = new List<OutboxEntry>(results.Count);
+        var reports = new List<OutboxEntry>(results.Count);
+        List<OutboxEntry>? duplicates = null;
         List<(ReportItem Item, DeliveryOutcome Outcome, string? Error)>? retry = null;
         List<(ReportItem Item, DeliveryOutcome Outcome, string? Error)>? dead = null;
         foreach (var result in results)
@@ -61,7 +62,15 @@ internal sealed class ReportSettler(
                     delivered.Add((result.Item, state));
                     if (scheduler.IsCurrent(result.Item))
                     {
-                        tombstones.Add(EarlierOperations.Tombstone(result.Item.Entry, state, now));
+                        // A duplicate's tombstone records its outcome in full; a delivered report's row changes state in place.
+                        if (state == ReportState.Duplicate)
+                        {
+                            (duplicates ??= []).Add(EarlierOperations.Tombstone(result.Item.Entry, state, now));
+                        }
+                        else
+                        {
+                            reports.Add(result.Item.Entry);
+                        }
                     }
 
                     break;
@@ -76,7 +85,7 @@ internal sealed class ReportSettler(
 
         if (delivered.Count > 0)
         {
-            await SettleDeliveredAsync(delivered, tombstones).ConfigureAwait(false);
+            await SettleDeliveredAsync(delivered, reports, duplicates, now).ConfigureAwait(false);
         }
 
         if (retry is not null)
@@ -106,11 +115,20 @@ internal sealed class ReportSettler(
         }
     }
 
-    private async Task SettleDeliveredAsync(List<(ReportItem Item, ReportState State)> delivered, List<OutboxEntry> tombstones)
+    private async Task SettleDeliveredAsync(List<(ReportItem Item, ReportState State)> delivered, List<OutboxEntry> reports, List<OutboxEntry>? duplicates, DateTimeOffset now)
     {
         // Only now may the reports leave the pending state; a crash before this line replays them with the same keys.
         // Each leaves a tombstone, so its operation id cannot run (and be charged) again within the retention.
-        await outbox.UpsertAsync(tombstones, CancellationToken.None).ConfigureAwait(false);
+        if (reports.Count > 0)
+        {
+            await outbox.MarkDeliveredAsync(reports, now, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        if (duplicates is not null)
+        {
+            await outbox.UpsertAsync(duplicates, CancellationToken.None).ConfigureAwait(false);
+        }
+
         foreach (var (item, state) in delivered)
         {
             pending.TryRemove(new KeyValuePair<string, ReportItem>(item.Entry.OperationId, item));
