@@ -142,16 +142,9 @@ internal sealed class ReportScheduler
                 }
 
                 _wake.Reader.TryRead(out _);
-
-                // Only due reports: one in backoff waits for its time whatever woke the scheduler.
                 var now = _time.GetUtcNow();
-                var legacyFull = DrainOverflow(_legacyOverflow, now);
-                var eventsFull = DrainOverflow(_eventOverflow, now);
-                if (now >= nextScan)
+                if (Step(now, scan: now >= nextScan))
                 {
-                    // Once per interval whatever woke the loop: frequent refill wakes must not starve retries, and a scan
-                    // of a large backlog per refill cost more than the sends.
-                    ScanForDue(now, legacyFull, eventsFull);
                     nextScan = now + interval;
                 }
 
@@ -165,6 +158,25 @@ internal sealed class ReportScheduler
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
         }
+    }
+
+    /// <summary>
+    /// One round of the loop, synchronous (tests drive it with a fake clock): refills the channels from the overflow
+    /// queues, oldest first, then — when <paramref name="scan"/> — finds reports whose backoff has ended. Only due reports
+    /// move: one in backoff waits for its time whatever woke the scheduler. Returns whether it scanned.
+    /// </summary>
+    internal bool Step(DateTimeOffset now, bool scan)
+    {
+        var legacyFull = DrainOverflow(_legacyOverflow, now);
+        var eventsFull = DrainOverflow(_eventOverflow, now);
+        if (scan)
+        {
+            // Once per interval whatever woke the loop: frequent refill wakes must not starve retries, and a scan of a
+            // large backlog per refill cost more than the sends.
+            ScanForDue(now, legacyFull, eventsFull);
+        }
+
+        return scan;
     }
 
     /// <summary>
