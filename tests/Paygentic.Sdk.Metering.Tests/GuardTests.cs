@@ -10,7 +10,7 @@ using Paygentic.Sdk.Usage;
 namespace Paygentic.Sdk.Metering.Tests;
 
 /// <summary>The guard's rules against a scripted client and a fake clock (no network, no sleeps).</summary>
-public sealed class GuardTests
+public sealed class GuardTests : IDisposable
 {
     private static readonly DateTimeOffset Start = new(2026, 4, 18, 12, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
@@ -18,13 +18,16 @@ public sealed class GuardTests
     private readonly FakePaygentic _fake = new();
     private readonly InMemoryUsageOutbox _outbox = new();
     private readonly FakeTimeProvider _time = new(Start);
+    private readonly TestMeterFactory _meters = new();
+
+    public void Dispose() => _meters.Dispose();
 
     private MeteringGuard NewGuard(Action<MeteringOptions>? configure = null, IUsageOutbox? outbox = null)
     {
         // No linger: these tests move the fake clock for backoff only (the linger has tests of its own below).
         var options = new MeteringOptions { ReservationPoolSize = 1, RetryBaseDelay = TimeSpan.FromSeconds(1), BatchInterval = TimeSpan.Zero };
         configure?.Invoke(options);
-        return new MeteringGuard(_fake, outbox ?? _outbox, options, _time);
+        return new MeteringGuard(_fake, outbox ?? _outbox, options, _time, meterFactory: _meters);
     }
 
     private static MeteredOperation Op(string id = "op-1", string customer = "cus_1") => new()
@@ -329,7 +332,7 @@ public sealed class GuardTests
         await using var guard = NewGuard();
         var raised = new List<OutboxEntry>();
         guard.Reports.DeadLettered += (_, e) => raised.Add(e.Entry);
-        using var metrics = new MetricRecorder();
+        using var deadLettered = _meters.Counter("paygentic.metering.dead_lettered");
 
         var a = await guard.RunAsync(Op("op-a"), (_, _) => Task.FromResult(0)).WaitAsync(Bound);
         var b = await guard.RunAsync(Op("op-b"), (_, _) => Task.FromResult(0)).WaitAsync(Bound);
@@ -338,7 +341,7 @@ public sealed class GuardTests
         raised.Select(e => e.OperationId).Should().BeEquivalentTo(["op-a", "op-b"]);
         raised[0].DeadLetterReason.Should().Be(DeadLetterReason.Rejected);
         raised[0].LastError.Should().Contain("BILLABLE_METRIC_NOT_FOUND");
-        metrics["paygentic.metering.dead_lettered"].Should().BeGreaterThanOrEqualTo(2);
+        deadLettered.GetMeasurementSnapshot().Sum(m => m.Value).Should().Be(2);
         (await guard.Reports.GetDeadLettersAsync()).Select(d => d.OperationId).Should().BeEquivalentTo(["op-a", "op-b"]);
 
         _fake.OnUsage = _ => Task.FromResult(new UsageEvent { Id = "usg_ok" });
@@ -670,12 +673,11 @@ public sealed class GuardTests
     [Fact]
     public async Task A_reservation_whose_answer_is_lost_counts_as_a_possible_orphan_hold()
     {
-        using var metrics = new MetricRecorder();
-        var before = metrics["paygentic.metering.possible_orphan_holds"];
+        using var orphans = _meters.Counter("paygentic.metering.possible_orphan_holds");
         _fake.OnReserve = _ => throw new PaygenticTimeoutException("timed out");
         await using var guard = NewGuard();
         await guard.Invoking(g => g.RunAsync(Op(), (_, _) => Task.FromResult(0))).Should().ThrowAsync<PaygenticTimeoutException>();
-        metrics["paygentic.metering.possible_orphan_holds"].Should().BeGreaterThan(before);
+        orphans.GetMeasurementSnapshot().Sum(m => m.Value).Should().Be(1);
     }
 
     [Fact]
