@@ -1,5 +1,6 @@
 using Paygentic.Sdk.Metering.Reporting;
 using Paygentic.Sdk.Metering.Tests.Infrastructure;
+using Paygentic.Sdk.Testing;
 
 namespace Paygentic.Sdk.Metering.Tests;
 

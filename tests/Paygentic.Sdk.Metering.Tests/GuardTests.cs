@@ -6,6 +6,7 @@ using Paygentic.Sdk.Entitlements;
 using Paygentic.Sdk.Metering.Reporting;
 using Paygentic.Sdk.Metering.Tests.Infrastructure;
 using Paygentic.Sdk.Usage;
+using Paygentic.Sdk.Testing;
 
 namespace Paygentic.Sdk.Metering.Tests;
 

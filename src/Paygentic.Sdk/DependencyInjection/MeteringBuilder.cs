@@ -21,10 +21,4 @@ public sealed class MeteringBuilder
         Services.AddSingleton(factory);
         return this;
     }
-
-    /// <summary>
-    /// Uses <see cref="InMemoryUsageOutbox"/>. <b>Tests only</b>: reports waiting for delivery are lost if the process
-    /// dies. Production code uses <c>AddSqliteOutbox</c>.
-    /// </summary>
-    public MeteringBuilder UseInMemoryOutbox() => UseOutbox(_ => new InMemoryUsageOutbox());
 }

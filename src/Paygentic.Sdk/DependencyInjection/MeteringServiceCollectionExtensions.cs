@@ -15,7 +15,7 @@ public static class MeteringServiceCollectionExtensions
     /// <summary>
     /// Registers <see cref="IMeteringGuard"/> (and <see cref="IUsageReporter"/>) as a singleton that the host starts and
     /// stops. Needs <c>AddPaygentic(...)</c> and an outbox: <c>.AddSqliteOutbox(path)</c> (package
-    /// Paygentic.Sdk.Outbox.Sqlite), or <see cref="MeteringBuilder.UseInMemoryOutbox"/> in tests. Options are validated at start.
+    /// Paygentic.Sdk.Outbox.Sqlite), or <c>.UseOutbox(_ => new InMemoryUsageOutbox())</c> (package Paygentic.Sdk.Testing) in tests. Options are validated at start.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets the options.</param>
@@ -29,7 +29,7 @@ public static class MeteringServiceCollectionExtensions
         services.TryAddSingleton(sp => new MeteringGuard(
             sp.GetRequiredService<IPaygenticClient>(),
             sp.GetService<IUsageOutbox>() ?? throw new InvalidOperationException(
-                "The metering guard needs an outbox: call AddMeteringGuard(...).AddSqliteOutbox(\"usage.db\") (package Paygentic.Sdk.Outbox.Sqlite), or UseInMemoryOutbox() in tests."),
+                "The metering guard needs an outbox: call AddMeteringGuard(...).AddSqliteOutbox(\"usage.db\") (package Paygentic.Sdk.Outbox.Sqlite), or UseOutbox(_ => new InMemoryUsageOutbox()) (package Paygentic.Sdk.Testing) in tests."),
             sp.GetRequiredService<IOptions<MeteringOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILoggerFactory>(),
