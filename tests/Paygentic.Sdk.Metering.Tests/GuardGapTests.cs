@@ -31,7 +31,7 @@ public sealed class GuardGapTests : IAsyncLifetime, IDisposable
     private static Func<MeteringScope, CancellationToken, Task<int>> Work(long executionMs, Action? ran = null) => (scope, _) =>
     {
         ran?.Invoke();
-        scope.Record("bm_exectime", executionMs);
+        scope.SetQuantity("bm_exectime", executionMs);
         return Task.FromResult(1);
     };
 

@@ -44,7 +44,7 @@ public sealed class GuardTests : IDisposable
         await using var guard = NewGuard();
         var result = await guard.RunAsync(Op(), (scope, _) =>
         {
-            scope.Record("bm_exectime", 250);
+            scope.SetQuantity("bm_exectime", 250);
             scope.SetMetadata("language", "python");
             return Task.FromResult(42);
         }).WaitAsync(Bound);
@@ -98,7 +98,7 @@ public sealed class GuardTests : IDisposable
     {
         await using var guard = NewGuard();
         var boom = new InvalidOperationException("compiler crashed");
-        var act = () => guard.RunAsync<int>(Op(), (scope, _) => { scope.Record("bm_exectime", 77); throw boom; });
+        var act = () => guard.RunAsync<int>(Op(), (scope, _) => { scope.SetQuantity("bm_exectime", 77); throw boom; });
         (await act.Should().ThrowAsync<InvalidOperationException>()).Which.Should().BeSameAs(boom);
         await guard.Reports.FlushAsync().WaitAsync(Bound);
         _fake.UsageSent.Should().BeEmpty();
@@ -109,7 +109,7 @@ public sealed class GuardTests : IDisposable
     public async Task ChargeRecordedUsage_charges_only_what_the_failed_work_recorded()
     {
         await using var guard = NewGuard(o => o.FailurePolicy = FailurePolicy.ChargeRecordedUsage);
-        var act = () => guard.RunAsync<int>(Op("op-partial"), (scope, _) => { scope.Record("bm_exectime", 77); throw new TimeoutException(); });
+        var act = () => guard.RunAsync<int>(Op("op-partial"), (scope, _) => { scope.SetQuantity("bm_exectime", 77); throw new TimeoutException(); });
         await act.Should().ThrowAsync<TimeoutException>();
         await guard.Reports.FlushAsync().WaitAsync(Bound);
         var sent = _fake.UsageSent.Single();
@@ -499,9 +499,9 @@ public sealed class GuardTests : IDisposable
     }
 
     [Theory]
-    [InlineData(RecoveryPolicy.ReportEstimate, 1)]
-    [InlineData(RecoveryPolicy.Skip, 0)]
-    public async Task Operations_a_dead_process_left_unfinished_meet_the_recovery_policy(RecoveryPolicy policy, int reports)
+    [InlineData("ReportEstimate", 1)]
+    [InlineData("Skip", 0)]
+    public async Task Operations_a_dead_process_left_unfinished_meet_the_configured_recovery(string recovery, int reports)
     {
         await using (var first = NewGuard())
         {
@@ -509,7 +509,9 @@ public sealed class GuardTests : IDisposable
         }
 
         // A new process (new guard) over the same outbox.
-        await using var second = NewGuard(o => o.RecoveryPolicy = policy);
+        // As configuration sets it (the default is ReportEstimate).
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["M:Recovery"] = recovery }).Build();
+        await using var second = NewGuard(o => DependencyInjection.MeteringConfigurationBinder.Bind(config.GetSection("M"), o));
         await second.StartAsync(default);
         await WaitUntil(() => second.Reports.PendingCount == 0);
         await second.Reports.FlushAsync().WaitAsync(Bound);
@@ -537,8 +539,7 @@ public sealed class GuardTests : IDisposable
         var seen = new List<string>();
         await using var second = NewGuard(o =>
         {
-            o.RecoveryPolicy = RecoveryPolicy.Callback;
-            o.RecoveryCallback = (ticket, _) =>
+            o.Recovery = (ticket, _) =>
             {
                 seen.Add(ticket.OperationId);
                 return ValueTask.FromResult(ticket.OperationId == "op-keep" ? RecoveryDecision.Keep : RecoveryDecision.Report(new Dictionary<string, long> { ["bm_exectime"] = 9 }));
@@ -630,8 +631,7 @@ public sealed class GuardTests : IDisposable
         await using var second = NewGuard(
             o =>
             {
-                o.RecoveryPolicy = RecoveryPolicy.Callback;
-                o.RecoveryCallback = (_, _) => ValueTask.FromResult(RecoveryDecision.Report(new Dictionary<string, long> { ["bm_basicsub"] = 0, ["bm_exectime"] = 0 }));
+                o.Recovery = (_, _) => ValueTask.FromResult(RecoveryDecision.Report(new Dictionary<string, long> { ["bm_basicsub"] = 0, ["bm_exectime"] = 0 }));
             },
             reopened);
         await second.StartAsync(default).WaitAsync(TimeSpan.FromSeconds(5));
@@ -693,7 +693,7 @@ public sealed class GuardTests : IDisposable
             o.AccessCacheTtl = TimeSpan.FromSeconds(5);
         });
         var op = new MeteredOperation { CustomerId = "cus_s", OperationId = "sub-1" };
-        var result = await guard.RunAsync(op, (scope, _) => { scope.Record("executionMs", 12); return Task.FromResult("ok"); }).WaitAsync(Bound);
+        var result = await guard.RunAsync(op, (scope, _) => { scope.SetQuantity("executionMs", 12); return Task.FromResult("ok"); }).WaitAsync(Bound);
         await guard.RunAsync(op with { OperationId = "sub-2" }, (_, _) => Task.FromResult("ok")).WaitAsync(Bound);
         _fake.AccessChecks.Should().Be(1, "the positive answer is cached");
         _time.Advance(TimeSpan.FromSeconds(6));

@@ -27,7 +27,7 @@ internal static class MeteringConfigurationBinder
         Set(section, nameof(MeteringOptions.ProductId), (v, _) => options.ProductId = v);
         Set(section, nameof(MeteringOptions.AccessCacheTtl), (v, k) => options.AccessCacheTtl = ParseTime(v, k));
         Set(section, nameof(MeteringOptions.FailurePolicy), (v, k) => options.FailurePolicy = ParseEnum<FailurePolicy>(v, k));
-        Set(section, nameof(MeteringOptions.RecoveryPolicy), (v, k) => options.RecoveryPolicy = ParseEnum<RecoveryPolicy>(v, k));
+        Set(section, nameof(MeteringOptions.Recovery), (v, k) => options.Recovery = ParseRecovery(v, k));
         Set(section, nameof(MeteringOptions.WaitForDelivery), (v, k) => options.WaitForDelivery = ParseBool(v, k));
         Set(section, nameof(MeteringOptions.DeliveryWaitTimeout), (v, k) => options.DeliveryWaitTimeout = ParseTime(v, k));
         Set(section, nameof(MeteringOptions.MaxBatchSize), (v, k) => options.MaxBatchSize = ParseInt(v, k));
@@ -57,6 +57,14 @@ internal static class MeteringConfigurationBinder
         Enum.TryParse<T>(value, ignoreCase: true, out var result) && Enum.IsDefined(result)
             ? result
             : throw new FormatException($"{key} must be one of {string.Join(", ", Enum.GetNames<T>())} (was '{value}').");
+
+    private static Func<MeteringTicket, CancellationToken, ValueTask<RecoveryDecision>> ParseRecovery(string value, string key) => value.ToUpperInvariant() switch
+    {
+        "REPORTESTIMATE" => RecoveryDecision.AlwaysReportEstimate,
+        "SKIP" => RecoveryDecision.AlwaysSkip,
+        "KEEP" => RecoveryDecision.AlwaysKeep,
+        _ => throw new FormatException($"{key} must be ReportEstimate, Skip or Keep (was '{value}'); a callback is set in code."),
+    };
 
     private static bool ParseBool(string value, string key) =>
         bool.TryParse(value, out var b) ? b : throw new FormatException($"{key} must be true or false (was '{value}').");

@@ -47,15 +47,13 @@ public sealed class MeteringOptions
     /// <summary>What is charged when the work throws. Default <see cref="Metering.FailurePolicy.NoCharge"/>.</summary>
     public FailurePolicy FailurePolicy { get; set; } = FailurePolicy.NoCharge;
 
-    /// <summary>What happens to operations a dead process authorized but never finished. Default <see cref="Metering.RecoveryPolicy.ReportEstimate"/>.</summary>
-    public RecoveryPolicy RecoveryPolicy { get; set; } = RecoveryPolicy.ReportEstimate;
-
     /// <summary>
-    /// Decides each unfinished operation when <see cref="RecoveryPolicy"/> is <see cref="Metering.RecoveryPolicy.Callback"/>.
-    /// It runs while the guard starts, so it must not call the guard itself (that would wait for the start it is part of):
-    /// return a <see cref="RecoveryDecision"/> instead.
+    /// Decides, at start-up, what happens to each operation an earlier process authorized but never completed or
+    /// cancelled (it died while the work ran): report its estimate, report other quantities, skip it, or keep the ticket
+    /// for the two-phase API. The default reports the estimate (the work probably ran). Configuration sets
+    /// <c>Recovery</c> to <c>ReportEstimate</c>, <c>Skip</c> or <c>Keep</c>; code may pass any callback.
     /// </summary>
-    public Func<MeteringTicket, CancellationToken, ValueTask<RecoveryDecision>>? RecoveryCallback { get; set; }
+    public Func<MeteringTicket, CancellationToken, ValueTask<RecoveryDecision>> Recovery { get; set; } = RecoveryDecision.AlwaysReportEstimate;
 
     /// <summary>
     /// Whether <see cref="IMeteringGuard.CompleteAsync"/> (and so <see cref="IMeteringGuard.RunAsync{T}"/>) waits, up to

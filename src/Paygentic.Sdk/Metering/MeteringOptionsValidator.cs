@@ -95,13 +95,9 @@ internal sealed class MeteringOptionsValidator : IValidateOptions<MeteringOption
             errors.Add($"{Prefix}FailurePolicy must be NoCharge or ChargeRecordedUsage.");
         }
 
-        if (!Enum.IsDefined(o.RecoveryPolicy))
+        if (o.Recovery is null)
         {
-            errors.Add($"{Prefix}RecoveryPolicy must be ReportEstimate, Skip or Callback.");
-        }
-        else if (o.RecoveryPolicy == RecoveryPolicy.Callback && o.RecoveryCallback is null)
-        {
-            errors.Add($"{Prefix}RecoveryCallback is required when {Prefix}RecoveryPolicy is Callback.");
+            errors.Add($"{Prefix}Recovery is required (the default reports the estimate of an unfinished operation).");
         }
 
         return errors;

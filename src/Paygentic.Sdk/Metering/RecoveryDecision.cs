@@ -1,6 +1,6 @@
 namespace Paygentic.Sdk.Metering;
 
-/// <summary>What to do with one operation found unfinished at start-up (see <see cref="RecoveryPolicy.Callback"/>).</summary>
+/// <summary>What to do with one operation found unfinished at start-up (see <see cref="MeteringOptions.Recovery"/>).</summary>
 public sealed class RecoveryDecision
 {
     private RecoveryDecision(RecoveryAction action, IReadOnlyDictionary<string, long>? quantities)
@@ -17,6 +17,15 @@ public sealed class RecoveryDecision
 
     /// <summary>Leave the ticket alone: it will be completed or cancelled later with the two-phase API.</summary>
     public static RecoveryDecision Keep { get; } = new(RecoveryAction.Keep, null);
+
+    /// <summary>The default <see cref="MeteringOptions.Recovery"/>: report every unfinished operation's estimate.</summary>
+    public static Func<MeteringTicket, CancellationToken, ValueTask<RecoveryDecision>> AlwaysReportEstimate { get; } = static (_, _) => ValueTask.FromResult(ReportEstimate);
+
+    /// <summary>A <see cref="MeteringOptions.Recovery"/> that charges nothing for unfinished operations and forgets them.</summary>
+    public static Func<MeteringTicket, CancellationToken, ValueTask<RecoveryDecision>> AlwaysSkip { get; } = static (_, _) => ValueTask.FromResult(Skip);
+
+    /// <summary>A <see cref="MeteringOptions.Recovery"/> that keeps every unfinished ticket for the two-phase API.</summary>
+    public static Func<MeteringTicket, CancellationToken, ValueTask<RecoveryDecision>> AlwaysKeep { get; } = static (_, _) => ValueTask.FromResult(Keep);
 
     /// <summary>What happens.</summary>
     public RecoveryAction Action { get; }

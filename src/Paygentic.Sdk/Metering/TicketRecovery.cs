@@ -5,7 +5,7 @@ namespace Paygentic.Sdk.Metering;
 
 /// <summary>
 /// Finishes tickets that an earlier process authorized and never completed or cancelled, as
-/// <see cref="MeteringOptions.RecoveryPolicy"/> decides: report the estimate (the default), skip, keep, or ask a callback.
+/// <see cref="MeteringOptions.Recovery"/> decides: report the estimate (the default) or other quantities, skip, or keep.
 /// </summary>
 internal sealed class TicketRecovery(
     MeteringOptions options,
@@ -19,12 +19,7 @@ internal sealed class TicketRecovery(
         RecoveryDecision decision;
         try
         {
-            decision = options.RecoveryPolicy switch
-            {
-                RecoveryPolicy.Skip => RecoveryDecision.Skip,
-                RecoveryPolicy.Callback => await options.RecoveryCallback!(ticket, CancellationToken.None).ConfigureAwait(false),
-                _ => RecoveryDecision.ReportEstimate,
-            };
+            decision = await options.Recovery(ticket, CancellationToken.None).ConfigureAwait(false) ?? RecoveryDecision.Keep;
         }
 #pragma warning disable CA1031 // a failing callback keeps the ticket for the next start rather than stopping this one
         catch (Exception e)
