@@ -44,10 +44,17 @@ internal abstract class GroupCommitItem
             return;
         }
 
+        OnCompleted();
+
         if (Volatile.Read(ref _waiter) is { } waiter)
         {
             Signal(waiter);
         }
+    }
+
+    /// <summary>Called once, when the outcome is known: the operation's resources may be released.</summary>
+    protected virtual void OnCompleted()
+    {
     }
 
     private Task Finished() => _outcome == Succeeded ? Task.CompletedTask : Task.FromException(_error!);

@@ -18,19 +18,19 @@ internal sealed class SqliteOutboxStatements : IDisposable
     private readonly SqliteConnection _connection;
     private readonly string _path;
     private readonly TimeProvider _time;
-    private readonly SqliteCommand _upsert;
-    private readonly SqliteCommand _insert;
-    private readonly SqliteCommand _delete;
+    private readonly RawStatement _upsert;
+    private readonly RawStatement _insert;
+    private readonly RawStatement _delete;
     private readonly SqliteCommand _get;
     private readonly SqliteCommand _load;
     private readonly SqliteCommand _purge;
-    private readonly SqliteCommand _markDelivered;
+    private readonly RawStatement _markDelivered;
 
     // BEGIN and COMMIT are prepared once too: a SqliteTransaction compiles them anew on every commit, which cost more
     // than the writes themselves.
-    private readonly SqliteCommand _begin;
-    private readonly SqliteCommand _commit;
-    private readonly SqliteCommand _rollback;
+    private readonly RawStatement _begin;
+    private readonly RawStatement _commit;
+    private readonly RawStatement _rollback;
 
     // Set when a rollback failed: a transaction may be open that nothing will commit, so every call fails.
     private SqliteException? _broken;
@@ -40,22 +40,20 @@ internal sealed class SqliteOutboxStatements : IDisposable
         _connection = connection;
         _path = path;
         _time = time;
-        _upsert = Command(Insert + " ON CONFLICT (operation_id) DO UPDATE SET state = excluded.state, payload = excluded.payload, created_at = excluded.created_at, updated_at = excluded.updated_at",
-            ("$id", SqliteType.Text), ("$state", SqliteType.Integer), ("$payload", SqliteType.Blob), ("$created", SqliteType.Integer), ("$updated", SqliteType.Integer));
-        _insert = Command(Insert + " ON CONFLICT (operation_id) DO NOTHING",
-            ("$id", SqliteType.Text), ("$state", SqliteType.Integer), ("$payload", SqliteType.Blob), ("$created", SqliteType.Integer), ("$updated", SqliteType.Integer));
-        _delete = Command("DELETE FROM outbox WHERE operation_id = $id", ("$id", SqliteType.Text));
+        var db = connection.Handle!;
+        _upsert = new RawStatement(db, Insert + " ON CONFLICT (operation_id) DO UPDATE SET state = excluded.state, payload = excluded.payload, created_at = excluded.created_at, updated_at = excluded.updated_at");
+        _insert = new RawStatement(db, Insert + " ON CONFLICT (operation_id) DO NOTHING");
+        _delete = new RawStatement(db, "DELETE FROM outbox WHERE operation_id = $id");
         _get = Command("SELECT operation_id, payload, state, created_at FROM outbox WHERE operation_id = $p", ("$p", SqliteType.Text));
         _load = Command("SELECT operation_id, payload, state, created_at FROM outbox WHERE state = $p ORDER BY created_at, rowid", ("$p", SqliteType.Integer));
 
         // A delivered report becomes its tombstone in place: the same cost as the delete it replaces, no payload written.
-        _markDelivered = Command(
-            $"UPDATE outbox SET state = {(int)OutboxEntryState.Delivered}, created_at = $at, updated_at = $at WHERE operation_id = $id AND state = {(int)OutboxEntryState.Pending}",
-            ("$id", SqliteType.Text), ("$at", SqliteType.Integer));
+        _markDelivered = new RawStatement(
+            db, $"UPDATE outbox SET state = {(int)OutboxEntryState.Delivered}, created_at = ?2, updated_at = ?2 WHERE operation_id = ?1 AND state = {(int)OutboxEntryState.Pending}");
         _purge = Command("DELETE FROM outbox WHERE state = $state AND created_at < $before", ("$state", SqliteType.Integer), ("$before", SqliteType.Integer));
-        _begin = Command("BEGIN");
-        _commit = Command("COMMIT");
-        _rollback = Command("ROLLBACK");
+        _begin = new RawStatement(db, "BEGIN");
+        _commit = new RawStatement(db, "COMMIT");
+        _rollback = new RawStatement(db, "ROLLBACK");
     }
 
     /// <summary>Applies a batch all or nothing. A lone statement commits by itself; several share one transaction and one flush.</summary>
@@ -74,7 +72,7 @@ internal sealed class SqliteOutboxStatements : IDisposable
         var inTransaction = statements > 1 || (statements == 1 && batch.Count > 1);
         if (inTransaction)
         {
-            _begin.ExecuteNonQuery();
+            _begin.Execute();
         }
 
         try
@@ -87,7 +85,7 @@ internal sealed class SqliteOutboxStatements : IDisposable
 
             if (inTransaction)
             {
-                _commit.ExecuteNonQuery();
+                _commit.Execute();
             }
         }
         catch when (inTransaction && raw.sqlite3_get_autocommit(_connection.Handle) == 0)
@@ -100,9 +98,14 @@ internal sealed class SqliteOutboxStatements : IDisposable
 
     public void Dispose()
     {
-        foreach (var command in (SqliteCommand[])[_upsert, _insert, _delete, _get, _load, _purge, _markDelivered, _begin, _commit, _rollback])
+        foreach (var command in (SqliteCommand[])[_get, _load, _purge])
         {
             command.Dispose();
+        }
+
+        foreach (var statement in (RawStatement[])[_upsert, _insert, _delete, _markDelivered, _begin, _commit, _rollback])
+        {
+            statement.Dispose();
         }
     }
 
@@ -123,8 +126,7 @@ internal sealed class SqliteOutboxStatements : IDisposable
             case OutboxOperationKind.Remove:
                 foreach (var id in operation.Ids!)
                 {
-                    _delete.Parameters[0].Value = id;
-                    _delete.ExecuteNonQuery();
+                    _delete.Bind(1, id).Execute();
                 }
 
                 break;
@@ -135,11 +137,9 @@ internal sealed class SqliteOutboxStatements : IDisposable
                 operation.Result = Read(_load, operation.State!.Value);
                 break;
             case OutboxOperationKind.MarkDelivered:
-                _markDelivered.Parameters[1].Value = operation.Before;
                 foreach (var id in operation.Ids!)
                 {
-                    _markDelivered.Parameters[0].Value = id;
-                    _markDelivered.ExecuteNonQuery();
+                    _markDelivered.Bind(1, id).Bind(2, operation.Before).Execute();
                 }
 
                 break;
@@ -172,7 +172,7 @@ internal sealed class SqliteOutboxStatements : IDisposable
     {
         try
         {
-            _rollback.ExecuteNonQuery();
+            _rollback.Execute();
         }
         catch (SqliteException e)
         {
@@ -181,16 +181,8 @@ internal sealed class SqliteOutboxStatements : IDisposable
         }
     }
 
-    private static int Write(SqliteCommand command, OutboxRow row, long now)
-    {
-        var parameters = command.Parameters;
-        parameters[0].Value = row.OperationId;
-        parameters[1].Value = row.State;
-        parameters[2].Value = row.Payload;
-        parameters[3].Value = row.CreatedAt;
-        parameters[4].Value = now;
-        return command.ExecuteNonQuery();
-    }
+    private static int Write(RawStatement statement, OutboxRow row, long now) =>
+        statement.Bind(1, row.OperationId).Bind(2, row.State).Bind(3, row.Payload).Bind(4, row.CreatedAt).Bind(5, now).Execute();
 
     private List<OutboxEntry> Read(SqliteCommand command, object parameter)
     {

@@ -50,6 +50,10 @@ public sealed record OutboxEntry
     /// <summary>The entry as UTF-8 JSON: what a store keeps, without the UTF-16 string and its re-encoding.</summary>
     public byte[] ToJsonUtf8() => JsonSerializer.SerializeToUtf8Bytes(this, MeteringJsonContext.Default.OutboxEntry);
 
+    /// <summary>Writes the entry as JSON to a writer: a store serializing into a reused buffer allocates no array per write.</summary>
+    /// <param name="writer">Where the JSON goes.</param>
+    public void WriteJsonTo(Utf8JsonWriter writer) => JsonSerializer.Serialize(writer, this, MeteringJsonContext.Default.OutboxEntry);
+
     /// <summary>Reads an entry written by <see cref="ToJsonUtf8"/> (or <see cref="ToJson"/>, as UTF-8).</summary>
     /// <param name="utf8Json">The JSON bytes.</param>
     /// <exception cref="JsonException">The bytes are not an outbox entry.</exception>
