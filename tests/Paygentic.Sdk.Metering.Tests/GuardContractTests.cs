@@ -15,9 +15,9 @@ public sealed class GuardContractTests
 {
     private static readonly DateTimeOffset Start = new(2026, 4, 18, 12, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
-    private readonly FakePaygentic _fake = new();
-    private readonly InMemoryUsageOutbox _outbox = new();
     private readonly FakeTimeProvider _time = new(Start);
+    private readonly InMemoryUsageOutbox _outbox = new();
+    private readonly FakePaygentic _fake;
 
     private MeteringGuard NewGuard(IUsageOutbox? outbox = null, Action<MeteringOptions>? configure = null)
     {
@@ -25,6 +25,8 @@ public sealed class GuardContractTests
         configure?.Invoke(options);
         return new MeteringGuard(_fake, outbox ?? _outbox, options, _time);
     }
+
+    public GuardContractTests() => _fake = new FakePaygentic(_time);
 
     private static MeteredOperation Op(string id) => new()
     {

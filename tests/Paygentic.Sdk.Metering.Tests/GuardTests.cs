@@ -16,10 +16,12 @@ public sealed class GuardTests : IDisposable
     private static readonly DateTimeOffset Start = new(2026, 4, 18, 12, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
 
-    private readonly FakePaygentic _fake = new();
-    private readonly InMemoryUsageOutbox _outbox = new();
     private readonly FakeTimeProvider _time = new(Start);
+    private readonly InMemoryUsageOutbox _outbox = new();
+    private readonly FakePaygentic _fake;
     private readonly TestMeterFactory _meters = new();
+
+    public GuardTests() => _fake = new FakePaygentic(_time);
 
     public void Dispose() => _meters.Dispose();
 
