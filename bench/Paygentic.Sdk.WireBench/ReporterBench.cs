@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Paygentic.Sdk.Metering;
 using Paygentic.Sdk.Metering.Reporting;
+using Paygentic.Sdk.Testing;
 
 namespace Paygentic.Sdk.WireBench;
 

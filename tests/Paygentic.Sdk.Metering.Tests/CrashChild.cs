@@ -30,7 +30,7 @@ public static class CrashChild
             var result = await guard.RunAsync(operation, async (scope, ct) =>
             {
                 await Task.Delay(5, ct);
-                scope.Record("bm_exectime", 20);
+                scope.SetQuantity("bm_exectime", 20);
                 return 0;
             });
             Console.WriteLine($"done {id} {result.ReportState}");

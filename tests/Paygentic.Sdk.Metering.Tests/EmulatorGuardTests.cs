@@ -1,5 +1,6 @@
 using Paygentic.Sdk.Metering.Reporting;
 using Paygentic.Sdk.Metering.Tests.Infrastructure;
+using Paygentic.Sdk.Testing;
 
 namespace Paygentic.Sdk.Metering.Tests;
 
@@ -26,7 +27,7 @@ public sealed class EmulatorGuardTests : IAsyncLifetime
         var customer = await _emulator.CustomerAsync("10.00");
         using var client = _emulator.NewClient();
         await using var guard = new MeteringGuard(client, new InMemoryUsageOutbox(), new MeteringOptions { ReservationPoolSize = 1 });
-        var result = await guard.RunAsync(Legacy(customer, "sub-legacy-1"), (scope, _) => { scope.Record("bm_exectime", 250); return Task.FromResult("accepted"); }).WaitAsync(Bound);
+        var result = await guard.RunAsync(Legacy(customer, "sub-legacy-1"), (scope, _) => { scope.SetQuantity("bm_exectime", 250); return Task.FromResult("accepted"); }).WaitAsync(Bound);
 
         result.ReportState.Should().Be(ReportState.Delivered);
         var ledger = await _emulator.LedgerAsync(customer);
@@ -49,7 +50,7 @@ public sealed class EmulatorGuardTests : IAsyncLifetime
             FeatureKey = "submissions",
             ProductId = "prod_codeexec",
         });
-        var result = await guard.RunAsync(new MeteredOperation { CustomerId = customer, OperationId = "sub-std-1" }, (scope, _) => { scope.Record("executionMs", 40); return Task.FromResult(0); }).WaitAsync(Bound);
+        var result = await guard.RunAsync(new MeteredOperation { CustomerId = customer, OperationId = "sub-std-1" }, (scope, _) => { scope.SetQuantity("executionMs", 40); return Task.FromResult(0); }).WaitAsync(Bound);
         result.ReportState.Should().Be(ReportState.Delivered);
         result.AuthorizationId.Should().StartWith("ent_");
         var events = await _emulator.EventsAsync(customer);

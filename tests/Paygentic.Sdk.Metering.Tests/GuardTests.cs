@@ -6,25 +6,31 @@ using Paygentic.Sdk.Entitlements;
 using Paygentic.Sdk.Metering.Reporting;
 using Paygentic.Sdk.Metering.Tests.Infrastructure;
 using Paygentic.Sdk.Usage;
+using Paygentic.Sdk.Testing;
 
 namespace Paygentic.Sdk.Metering.Tests;
 
 /// <summary>The guard's rules against a scripted client and a fake clock (no network, no sleeps).</summary>
-public sealed class GuardTests
+public sealed class GuardTests : IDisposable
 {
     private static readonly DateTimeOffset Start = new(2026, 4, 18, 12, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
 
-    private readonly FakePaygentic _fake = new();
-    private readonly InMemoryUsageOutbox _outbox = new();
     private readonly FakeTimeProvider _time = new(Start);
+    private readonly InMemoryUsageOutbox _outbox = new();
+    private readonly FakePaygentic _fake;
+    private readonly TestMeterFactory _meters = new();
+
+    public GuardTests() => _fake = new FakePaygentic(_time);
+
+    public void Dispose() => _meters.Dispose();
 
     private MeteringGuard NewGuard(Action<MeteringOptions>? configure = null, IUsageOutbox? outbox = null)
     {
         // No linger: these tests move the fake clock for backoff only (the linger has tests of its own below).
         var options = new MeteringOptions { ReservationPoolSize = 1, RetryBaseDelay = TimeSpan.FromSeconds(1), BatchInterval = TimeSpan.Zero };
         configure?.Invoke(options);
-        return new MeteringGuard(_fake, outbox ?? _outbox, options, _time);
+        return new MeteringGuard(_fake, outbox ?? _outbox, options, _time, meterFactory: _meters);
     }
 
     private static MeteredOperation Op(string id = "op-1", string customer = "cus_1") => new()
@@ -40,7 +46,7 @@ public sealed class GuardTests
         await using var guard = NewGuard();
         var result = await guard.RunAsync(Op(), (scope, _) =>
         {
-            scope.Record("bm_exectime", 250);
+            scope.SetQuantity("bm_exectime", 250);
             scope.SetMetadata("language", "python");
             return Task.FromResult(42);
         }).WaitAsync(Bound);
@@ -56,7 +62,8 @@ public sealed class GuardTests
         sent.IdempotencyKey.Should().Be("op-1:usage");
         sent.EntitlementId.Should().Be("com_1");
         sent.Metadata.Should().ContainKey("language");
-        _outbox.Count.Should().Be(0, "a delivered report leaves the outbox");
+        (await _outbox.UndeliveredCountAsync()).Should().Be(0, "a delivered report leaves only its tombstone");
+        (await _outbox.GetAsync("op-1", default))!.State.Should().Be(OutboxEntryState.Delivered);
     }
 
     [Theory]
@@ -77,7 +84,7 @@ public sealed class GuardTests
         thrown.Which.ApiException.Should().NotBeNull();
         ran.Should().BeFalse();
         _fake.UsageSent.Should().BeEmpty();
-        _outbox.Count.Should().Be(0);
+        (await _outbox.UndeliveredCountAsync()).Should().Be(0);
     }
 
     [Fact]
@@ -93,18 +100,18 @@ public sealed class GuardTests
     {
         await using var guard = NewGuard();
         var boom = new InvalidOperationException("compiler crashed");
-        var act = () => guard.RunAsync<int>(Op(), (scope, _) => { scope.Record("bm_exectime", 77); throw boom; });
+        var act = () => guard.RunAsync<int>(Op(), (scope, _) => { scope.SetQuantity("bm_exectime", 77); throw boom; });
         (await act.Should().ThrowAsync<InvalidOperationException>()).Which.Should().BeSameAs(boom);
         await guard.Reports.FlushAsync().WaitAsync(Bound);
         _fake.UsageSent.Should().BeEmpty();
-        _outbox.Count.Should().Be(0, "the authorization was cancelled");
+        (await _outbox.UndeliveredCountAsync()).Should().Be(0, "the authorization was cancelled");
     }
 
     [Fact]
     public async Task ChargeRecordedUsage_charges_only_what_the_failed_work_recorded()
     {
         await using var guard = NewGuard(o => o.FailurePolicy = FailurePolicy.ChargeRecordedUsage);
-        var act = () => guard.RunAsync<int>(Op("op-partial"), (scope, _) => { scope.Record("bm_exectime", 77); throw new TimeoutException(); });
+        var act = () => guard.RunAsync<int>(Op("op-partial"), (scope, _) => { scope.SetQuantity("bm_exectime", 77); throw new TimeoutException(); });
         await act.Should().ThrowAsync<TimeoutException>();
         await guard.Reports.FlushAsync().WaitAsync(Bound);
         var sent = _fake.UsageSent.Single();
@@ -130,7 +137,7 @@ public sealed class GuardTests
         var ran = false;
         await guard.Invoking(g => g.RunAsync(Op(), (_, _) => { ran = true; return Task.FromResult(1); }, cts.Token)).Should().ThrowAsync<OperationCanceledException>();
         ran.Should().BeFalse();
-        _outbox.Count.Should().Be(0);
+        (await _outbox.UndeliveredCountAsync()).Should().Be(0);
         _fake.UsageSent.Should().BeEmpty();
     }
 
@@ -176,7 +183,7 @@ public sealed class GuardTests
         guard.Reports.PendingCount.Should().Be(0);
         calls.Value.Should().Be(3);
         _fake.UsageSent.Select(u => u.IdempotencyKey).Should().AllBe("op-1:usage");
-        _outbox.Count.Should().Be(0);
+        (await _outbox.UndeliveredCountAsync()).Should().Be(0);
     }
 
     [Fact]
@@ -190,8 +197,10 @@ public sealed class GuardTests
         var reuseOpen = () => guard.AuthorizeAsync(Op("op-open"));
         var reuseDead = () => guard.AuthorizeAsync(Op("op-dead"));
 
-        (await reuseOpen.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("op-open").And.Contain("Authorized");
-        (await reuseDead.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("DeadLettered");
+        (await reuseOpen.Should().ThrowAsync<PaygenticOperationAlreadyMeteredException>()).Which.EarlierState.Should().Be(OutboxEntryState.Authorized);
+        var dead = (await reuseDead.Should().ThrowAsync<PaygenticOperationAlreadyMeteredException>()).Which;
+        dead.EarlierState.Should().Be(OutboxEntryState.DeadLettered);
+        dead.EarlierReceipt!.State.Should().Be(ReportState.DeadLettered);
         (await guard.Reports.GetDeadLettersAsync()).Select(d => d.OperationId).Should().Equal("op-dead");
         (await _outbox.GetAsync("op-open", CancellationToken.None))!.Ticket!.AuthorizationId.Should().Be(open.AuthorizationId);
         _fake.Reservations.Should().HaveCount(2, "a refused re-authorization reserves nothing");
@@ -285,7 +294,10 @@ public sealed class GuardTests
         for (var i = 0; i < 5; i++)
         {
             var again = () => guard.AuthorizeAsync(Op("op-a"));
-            (await again.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("op-a").And.Contain("Authorized");
+            var refused = (await again.Should().ThrowAsync<PaygenticOperationAlreadyMeteredException>()).Which;
+            refused.OperationId.Should().Be("op-a");
+            refused.EarlierState.Should().Be(OutboxEntryState.Authorized);
+            refused.EarlierReceipt.Should().BeNull("the earlier operation is still open");
         }
 
         (await _outbox.GetAsync("op-a", default))!.Ticket.Should().BeEquivalentTo(open, "nothing was overwritten");
@@ -312,7 +324,7 @@ public sealed class GuardTests
 
         var winners = attempts.Where(a => a.IsCompletedSuccessfully).Select(a => a.Result).ToList();
         winners.Should().ContainSingle();
-        attempts.Where(a => a.IsFaulted).Should().HaveCount(7).And.OnlyContain(a => a.Exception!.InnerException is InvalidOperationException);
+        attempts.Where(a => a.IsFaulted).Should().HaveCount(7).And.OnlyContain(a => a.Exception!.InnerException is PaygenticOperationAlreadyMeteredException);
         (await _outbox.GetAsync("op-same", default))!.Ticket.AuthorizationId.Should().Be(winners[0].AuthorizationId);
     }
 
@@ -323,7 +335,7 @@ public sealed class GuardTests
         await using var guard = NewGuard();
         var raised = new List<OutboxEntry>();
         guard.Reports.DeadLettered += (_, e) => raised.Add(e.Entry);
-        using var metrics = new MetricRecorder();
+        using var deadLettered = _meters.Counter("paygentic.metering.dead_lettered");
 
         var a = await guard.RunAsync(Op("op-a"), (_, _) => Task.FromResult(0)).WaitAsync(Bound);
         var b = await guard.RunAsync(Op("op-b"), (_, _) => Task.FromResult(0)).WaitAsync(Bound);
@@ -332,7 +344,7 @@ public sealed class GuardTests
         raised.Select(e => e.OperationId).Should().BeEquivalentTo(["op-a", "op-b"]);
         raised[0].DeadLetterReason.Should().Be(DeadLetterReason.Rejected);
         raised[0].LastError.Should().Contain("BILLABLE_METRIC_NOT_FOUND");
-        metrics["paygentic.metering.dead_lettered"].Should().BeGreaterThanOrEqualTo(2);
+        deadLettered.GetMeasurementSnapshot().Sum(m => m.Value).Should().Be(2);
         (await guard.Reports.GetDeadLettersAsync()).Select(d => d.OperationId).Should().BeEquivalentTo(["op-a", "op-b"]);
 
         _fake.OnUsage = _ => Task.FromResult(new UsageEvent { Id = "usg_ok" });
@@ -341,7 +353,7 @@ public sealed class GuardTests
         (await guard.Reports.DiscardAsync("op-b")).Should().BeTrue();
         (await guard.Reports.DiscardAsync("op-b")).Should().BeFalse();
         (await guard.Reports.GetDeadLettersAsync()).Should().BeEmpty();
-        _outbox.Count.Should().Be(0);
+        (await _outbox.UndeliveredCountAsync()).Should().Be(0);
         _fake.UsageSent.Where(u => u.IdempotencyKey == "op-a:usage").Should().HaveCount(2, "the requeued report is sent again with the same key");
     }
 
@@ -390,8 +402,8 @@ public sealed class GuardTests
         dead.Should().HaveCount(2);
         dead.Single(d => d.OperationId == "op-2").DeadLetterReason.Should().Be(DeadLetterReason.Rejected);
         dead.Single(d => d.OperationId == "op-3").DeadLetterReason.Should().Be(DeadLetterReason.Unpaid);
-        (await _outbox.GetAsync("op-0", default)).Should().BeNull();
-        (await _outbox.GetAsync("op-4", default)).Should().BeNull("a duplicate counts as delivered");
+        (await _outbox.GetAsync("op-0", default))!.State.Should().Be(OutboxEntryState.Delivered);
+        (await _outbox.GetAsync("op-4", default))!.State.Should().Be(OutboxEntryState.Delivered, "a duplicate counts as delivered");
     }
 
     [Fact]
@@ -416,7 +428,7 @@ public sealed class GuardTests
         _time.GetUtcNow().Should().Be(Start, "no tick was needed");
         _fake.UsageSent.Select(u => u.IdempotencyKey).Order(StringComparer.Ordinal).Should()
             .Equal(Enumerable.Range(0, backlog).Select(i => $"op-{i}:usage").Order(StringComparer.Ordinal), "each report is sent exactly once");
-        _outbox.Count.Should().Be(0);
+        (await _outbox.UndeliveredCountAsync()).Should().Be(0);
     }
 
     [Fact]
@@ -474,7 +486,7 @@ public sealed class GuardTests
         await WaitUntil(() => guard.Reports.PendingCount == 0);
         attempts.Where(a => a.Value != 1).Select(a => a.Key).Should().BeEquivalentTo(failing, "only the failed reports were resent");
         attempts.Where(a => failing.Contains(a.Key)).Should().OnlyContain(a => a.Value == 2);
-        _outbox.Count.Should().Be(0);
+        (await _outbox.UndeliveredCountAsync()).Should().Be(0);
     }
 
     [Fact]
@@ -489,9 +501,9 @@ public sealed class GuardTests
     }
 
     [Theory]
-    [InlineData(RecoveryPolicy.ReportEstimate, 1)]
-    [InlineData(RecoveryPolicy.Skip, 0)]
-    public async Task Operations_a_dead_process_left_unfinished_meet_the_recovery_policy(RecoveryPolicy policy, int reports)
+    [InlineData("ReportEstimate", 1)]
+    [InlineData("Skip", 0)]
+    public async Task Operations_a_dead_process_left_unfinished_meet_the_configured_recovery(string recovery, int reports)
     {
         await using (var first = NewGuard())
         {
@@ -499,7 +511,9 @@ public sealed class GuardTests
         }
 
         // A new process (new guard) over the same outbox.
-        await using var second = NewGuard(o => o.RecoveryPolicy = policy);
+        // As configuration sets it (the default is ReportEstimate).
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["M:Recovery"] = recovery }).Build();
+        await using var second = NewGuard(o => DependencyInjection.MeteringConfigurationBinder.Bind(config.GetSection("M"), o));
         await second.StartAsync(default);
         await WaitUntil(() => second.Reports.PendingCount == 0);
         await second.Reports.FlushAsync().WaitAsync(Bound);
@@ -512,7 +526,7 @@ public sealed class GuardTests
             sent.Metadata.Should().Contain("paygentic.recovered", "true");
         }
 
-        _outbox.Count.Should().Be(0);
+        (await _outbox.UndeliveredCountAsync()).Should().Be(0);
     }
 
     [Fact]
@@ -527,8 +541,7 @@ public sealed class GuardTests
         var seen = new List<string>();
         await using var second = NewGuard(o =>
         {
-            o.RecoveryPolicy = RecoveryPolicy.Callback;
-            o.RecoveryCallback = (ticket, _) =>
+            o.Recovery = (ticket, _) =>
             {
                 seen.Add(ticket.OperationId);
                 return ValueTask.FromResult(ticket.OperationId == "op-keep" ? RecoveryDecision.Keep : RecoveryDecision.Report(new Dictionary<string, long> { ["bm_exectime"] = 9 }));
@@ -620,8 +633,7 @@ public sealed class GuardTests
         await using var second = NewGuard(
             o =>
             {
-                o.RecoveryPolicy = RecoveryPolicy.Callback;
-                o.RecoveryCallback = (_, _) => ValueTask.FromResult(RecoveryDecision.Report(new Dictionary<string, long> { ["bm_basicsub"] = 0, ["bm_exectime"] = 0 }));
+                o.Recovery = (_, _) => ValueTask.FromResult(RecoveryDecision.Report(new Dictionary<string, long> { ["bm_basicsub"] = 0, ["bm_exectime"] = 0 }));
             },
             reopened);
         await second.StartAsync(default).WaitAsync(TimeSpan.FromSeconds(5));
@@ -664,12 +676,11 @@ public sealed class GuardTests
     [Fact]
     public async Task A_reservation_whose_answer_is_lost_counts_as_a_possible_orphan_hold()
     {
-        using var metrics = new MetricRecorder();
-        var before = metrics["paygentic.metering.possible_orphan_holds"];
+        using var orphans = _meters.Counter("paygentic.metering.possible_orphan_holds");
         _fake.OnReserve = _ => throw new PaygenticTimeoutException("timed out");
         await using var guard = NewGuard();
         await guard.Invoking(g => g.RunAsync(Op(), (_, _) => Task.FromResult(0))).Should().ThrowAsync<PaygenticTimeoutException>();
-        metrics["paygentic.metering.possible_orphan_holds"].Should().BeGreaterThan(before);
+        orphans.GetMeasurementSnapshot().Sum(m => m.Value).Should().Be(1);
     }
 
     [Fact]
@@ -684,7 +695,7 @@ public sealed class GuardTests
             o.AccessCacheTtl = TimeSpan.FromSeconds(5);
         });
         var op = new MeteredOperation { CustomerId = "cus_s", OperationId = "sub-1" };
-        var result = await guard.RunAsync(op, (scope, _) => { scope.Record("executionMs", 12); return Task.FromResult("ok"); }).WaitAsync(Bound);
+        var result = await guard.RunAsync(op, (scope, _) => { scope.SetQuantity("executionMs", 12); return Task.FromResult("ok"); }).WaitAsync(Bound);
         await guard.RunAsync(op with { OperationId = "sub-2" }, (_, _) => Task.FromResult("ok")).WaitAsync(Bound);
         _fake.AccessChecks.Should().Be(1, "the positive answer is cached");
         _time.Advance(TimeSpan.FromSeconds(6));

@@ -3,6 +3,7 @@ using Paygentic.Sdk.Metering.Reporting;
 using Paygentic.Sdk.Metering.Tests.Infrastructure;
 using Paygentic.Sdk.Outbox.Sqlite;
 using Xunit.Abstractions;
+using Paygentic.Sdk.Testing;
 
 namespace Paygentic.Sdk.Metering.Tests;
 

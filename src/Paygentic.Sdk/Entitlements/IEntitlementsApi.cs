@@ -1,3 +1,4 @@
+using Paygentic.Sdk.Http;
 using Refit;
 
 namespace Paygentic.Sdk.Entitlements;
@@ -6,17 +7,22 @@ namespace Paygentic.Sdk.Entitlements;
 internal interface IEntitlementsApi
 {
     [Post("/v0/entitlements")]
+    [Headers(RetryDeclaration.NotProcessedOnly)]
     Task<HttpResponseMessage> CreateReservationAsync([Body(buffered: true)] CreateReservationRequest request, CancellationToken cancellationToken);
 
     [Get("/v0/entitlements/activeEntitlements")]
+    [Headers(RetryDeclaration.Safe)]
     Task<HttpResponseMessage> ListActiveAsync(string customerId, string? productId, string? subscriptionId, CancellationToken cancellationToken);
 
     [Get("/v1/entitlements")]
+    [Headers(RetryDeclaration.Safe)]
     Task<HttpResponseMessage> ListAccessAsync(string? customerId, string? externalCustomerId, string? merchantId, string? featureKey, string? productId, string? subscriptionId, int limit, int offset, string? at, CancellationToken cancellationToken);
 
     [Get("/v1/entitlements/{entitlementId}")]
+    [Headers(RetryDeclaration.Safe)]
     Task<HttpResponseMessage> GetAsync(string entitlementId, string? at, CancellationToken cancellationToken);
 
     [Post("/v1/entitlements")]
+    [Headers(RetryDeclaration.NotProcessedOnly)]
     Task<HttpResponseMessage> IssueAsync([Body(buffered: true)] IssueEntitlementRequest request, CancellationToken cancellationToken);
 }

@@ -1,3 +1,4 @@
+using Paygentic.Sdk.Http;
 using Refit;
 
 namespace Paygentic.Sdk.Events;
@@ -6,5 +7,6 @@ namespace Paygentic.Sdk.Events;
 internal interface IEventsApi
 {
     [Post("/v0/events")]
+    [Headers(RetryDeclaration.Safe)]
     Task<HttpResponseMessage> IngestAsync([Body(buffered: true)] MeterEvent meterEvent, CancellationToken cancellationToken);
 }

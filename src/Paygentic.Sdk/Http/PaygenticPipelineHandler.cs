@@ -32,7 +32,7 @@ internal sealed class PaygenticPipelineHandler(
         activity?.SetTag("url.path", path);
 
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        context.Properties.Set(ResiliencePipelineFactory.RetryClassKey, RetryClassifier.Classify(request.Method, path, retryNonIdempotent));
+        context.Properties.Set(ResiliencePipelineFactory.RetryClassKey, RetryDeclaration.Take(request, retryNonIdempotent));
         context.Properties.Set(ResiliencePipelineFactory.RequestKey, request);
         try
         {

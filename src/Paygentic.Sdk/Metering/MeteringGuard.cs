@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Paygentic.Sdk.Metering.Authorization;
@@ -9,11 +8,11 @@ using Paygentic.Sdk.Metering.Reporting;
 namespace Paygentic.Sdk.Metering;
 
 /// <summary>
-/// The <see cref="IMeteringGuard"/>. With dependency injection use <c>AddMeteringGuard(...)</c>, which also runs it as
-/// a hosted service (the outbox is opened and unfinished work recovered at start; pending reports are drained at
+/// The <see cref="IMeteringGuard"/>. With dependency injection use <c>AddMeteringGuard(...)</c>, which also starts and
+/// stops it with the host (the outbox is opened and unfinished work recovered at start; pending reports are drained at
 /// stop). Without it, create one per process and dispose it at the end; it starts on first use.
 /// </summary>
-public sealed class MeteringGuard : IMeteringGuard, IHostedService, IAsyncDisposable
+public sealed class MeteringGuard : IMeteringGuard, IAsyncDisposable
 {
     private readonly IUsageOutbox _outbox;
     private readonly MeteringOptions _options;
@@ -21,6 +20,9 @@ public sealed class MeteringGuard : IMeteringGuard, IHostedService, IAsyncDispos
     private readonly ILogger _logger;
     private readonly MeteringMetrics _metrics;
     private readonly IAuthorizationStrategy _strategy;
+    private readonly LegacyReservationStrategy _legacy;
+    private readonly StandardAccessStrategy _standard;
+    private readonly TicketRecovery _recovery;
     private readonly UsageReporter _reporter;
     private readonly string _issuerId = Guid.NewGuid().ToString("N");
     private readonly Lock _startGate = new();
@@ -34,20 +36,27 @@ public sealed class MeteringGuard : IMeteringGuard, IHostedService, IAsyncDispos
     /// <param name="loggerFactory">Where log lines go.</param>
     /// <param name="meterFactory">Where metrics go.</param>
     public MeteringGuard(IPaygenticClient client, IUsageOutbox outbox, MeteringOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
+        : this(client, new ClientReportTransport(client ?? throw new ArgumentNullException(nameof(client))), outbox, options, timeProvider, loggerFactory, meterFactory)
+    {
+    }
+
+    /// <summary>Creates a guard whose reporter sends through <paramref name="transport"/> (tests script it).</summary>
+    internal MeteringGuard(IPaygenticClient client, IReportTransport transport, IUsageOutbox outbox, MeteringOptions options, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(outbox);
         ArgumentNullException.ThrowIfNull(options);
-        DependencyInjection.MeteringOptionsValidator.ThrowIfInvalid(options);
+        MeteringOptionsValidator.ThrowIfInvalid(options);
         _outbox = outbox;
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Paygentic.Sdk.Metering");
         _metrics = new MeteringMetrics(meterFactory);
-        _strategy = options.Strategy == MeteringStrategy.Standard
-            ? new StandardAccessStrategy(client.Entitlements, options, _time, _metrics)
-            : new LegacyReservationStrategy(client.Entitlements, options, _time, _metrics, _logger);
-        _reporter = new UsageReporter(client, outbox, options, _time, _metrics, _logger);
+        _legacy = new LegacyReservationStrategy(client.Entitlements, outbox, options, _time, _metrics, _logger);
+        _standard = new StandardAccessStrategy(client.Entitlements, options, _time, _metrics);
+        _strategy = options.Strategy == MeteringStrategy.Standard ? _standard : _legacy;
+        _reporter = new UsageReporter(transport, outbox, options, _time, _metrics, _logger);
+        _recovery = new TicketRecovery(options, outbox, _metrics, _logger, (ticket, quantities, metadata) => CompleteCoreAsync(ticket, quantities, metadata, wait: false, CancellationToken.None));
     }
 
     /// <inheritdoc />
@@ -58,7 +67,16 @@ public sealed class MeteringGuard : IMeteringGuard, IHostedService, IAsyncDispos
     {
         ArgumentNullException.ThrowIfNull(work);
         using var activity = MeteringMetrics.Start(MeteringMetrics.RunActivity);
-        var ticket = await AuthorizeAsync(operation, cancellationToken).ConfigureAwait(false);
+        MeteringTicket ticket;
+        try
+        {
+            ticket = await AuthorizeAsync(operation, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PaygenticOperationAlreadyMeteredException reused) when (_options.ReusedOperationId == ReusedOperationIdBehavior.ReturnEarlierReceipt && reused.EarlierReceipt is { } earlier)
+        {
+            return new MeteredResult<T>(default!, EarlierOperations.AlreadyMetered(earlier));
+        }
+
         activity?.SetTag("paygentic.operation_id", ticket.OperationId);
         if (cancellationToken.IsCancellationRequested)
         {
@@ -81,9 +99,17 @@ public sealed class MeteringGuard : IMeteringGuard, IHostedService, IAsyncDispos
             var recorded = scope.SnapshotQuantities();
             if (_options.FailurePolicy == FailurePolicy.ChargeRecordedUsage && recorded is not null)
             {
-                var metadata = MergeCopy(ticket.Metadata, scope.SnapshotMetadata());
+                var metadata = QuantityMaps.MergeCopy(ticket.Metadata, scope.SnapshotMetadata());
                 metadata["paygentic.work"] = "failed";
-                await CompleteCoreAsync(ticket, recorded, metadata, wait: false, CancellationToken.None).ConfigureAwait(false);
+                try
+                {
+                    await CompleteCoreAsync(ticket, recorded, metadata, wait: false, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (UsageOutboxException outboxFailure)
+                {
+                    // The work's own exception is what the caller gets; the ticket stays open for recovery at next start.
+                    MeteringLog.OutboxWriteFailed(_logger, ticket.OperationId, outboxFailure.GetType().Name);
+                }
             }
             else
             {
@@ -94,8 +120,8 @@ public sealed class MeteringGuard : IMeteringGuard, IHostedService, IAsyncDispos
         }
 
         _metrics.Executed.Add(1, new KeyValuePair<string, object?>("outcome", "success"));
-        var quantities = Overlay(ticket.Estimate, scope.SnapshotQuantities());
-        var receipt = await CompleteCoreAsync(ticket, quantities, Merge(ticket.Metadata, scope.SnapshotMetadata()), _options.WaitForDelivery, cancellationToken).ConfigureAwait(false);
+        var quantities = QuantityMaps.Overlay(ticket.Estimate, scope.SnapshotQuantities());
+        var receipt = await CompleteCoreAsync(ticket, quantities, QuantityMaps.Merge(ticket.Metadata, scope.SnapshotMetadata()), _options.WaitForDelivery, cancellationToken).ConfigureAwait(false);
         activity?.SetTag("paygentic.report_state", receipt.State.ToString());
         return new MeteredResult<T>(value, receipt);
     }
@@ -118,9 +144,10 @@ public sealed class MeteringGuard : IMeteringGuard, IHostedService, IAsyncDispos
             && await _outbox.GetAsync(operationId, cancellationToken).ConfigureAwait(false) is { } existing)
         {
             // Refused before a hold is created that nothing could release. The insert-if-absent after authorization is
-            // the authority (two concurrent authorizations of one id can both pass this look); the look is made only
-            // where authorizing costs a hold of its own: a pooled use is given back, so the hot path skips the read.
-            throw AlreadyInOutbox(operationId, existing.State.ToString());
+            // the authority (two concurrent authorizations of one id can both pass this look; a tombstone of a delivered
+            // report refuses it too); the look is made only where authorizing costs a hold of its own: a pooled use is
+            // given back, so the hot path skips the read.
+            throw EarlierOperations.Refusal(operationId, existing);
         }
 
         using var activity = MeteringMetrics.Start(MeteringMetrics.AuthorizeActivity);
@@ -158,7 +185,7 @@ public sealed class MeteringGuard : IMeteringGuard, IHostedService, IAsyncDispos
         {
             _strategy.Release(ticket);
             var present = await _outbox.GetAsync(operationId, CancellationToken.None).ConfigureAwait(false);
-            throw AlreadyInOutbox(operationId, present?.State.ToString() ?? "authorized concurrently");
+            throw EarlierOperations.Refusal(operationId, present);
         }
 
         _metrics.Authorized.Add(1);
@@ -180,8 +207,8 @@ public sealed class MeteringGuard : IMeteringGuard, IHostedService, IAsyncDispos
         }
 
         await EnsureStartedAsync(CancellationToken.None).ConfigureAwait(false);
-        var quantities = actualQuantities is null ? ticket.Estimate : Overlay(ticket.Estimate, actualQuantities);
-        return await CompleteCoreAsync(ticket, quantities, Merge(ticket.Metadata, metadata), _options.WaitForDelivery, cancellationToken).ConfigureAwait(false);
+        var quantities = actualQuantities is null ? ticket.Estimate : QuantityMaps.Overlay(ticket.Estimate, actualQuantities);
+        return await CompleteCoreAsync(ticket, quantities, QuantityMaps.Merge(ticket.Metadata, metadata), _options.WaitForDelivery, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -223,52 +250,15 @@ public sealed class MeteringGuard : IMeteringGuard, IHostedService, IAsyncDispos
     {
         await _outbox.InitializeAsync(CancellationToken.None).ConfigureAwait(false);
         await _reporter.StartAsync(CancellationToken.None).ConfigureAwait(false);
+        await _legacy.RestoreAsync(CancellationToken.None).ConfigureAwait(false);
         var unfinished = await _outbox.LoadAsync(OutboxEntryState.Authorized, CancellationToken.None).ConfigureAwait(false);
         MeteringLog.Loaded(_logger, _reporter.PendingCount, unfinished.Count, _reporter.DeadLetterCount);
         foreach (var entry in unfinished)
         {
             if (entry.Ticket.IssuerId != _issuerId)
             {
-                await RecoverAsync(entry.Ticket).ConfigureAwait(false);
+                await _recovery.RecoverAsync(entry.Ticket).ConfigureAwait(false);
             }
-        }
-    }
-
-    private async Task RecoverAsync(MeteringTicket ticket)
-    {
-        RecoveryDecision decision;
-        try
-        {
-            decision = _options.RecoveryPolicy switch
-            {
-                RecoveryPolicy.Skip => RecoveryDecision.Skip,
-                RecoveryPolicy.Callback => await _options.RecoveryCallback!(ticket, CancellationToken.None).ConfigureAwait(false),
-                _ => RecoveryDecision.ReportEstimate,
-            };
-        }
-#pragma warning disable CA1031 // a failing callback keeps the ticket for the next start rather than stopping this one
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            MeteringLog.Recovered(_logger, ticket.OperationId, ticket.CustomerId, "kept (callback threw " + e.GetType().Name + ")");
-            return;
-        }
-
-        _metrics.Recovered.Add(1, new KeyValuePair<string, object?>("action", decision.Action.ToString()));
-        MeteringLog.Recovered(_logger, ticket.OperationId, ticket.CustomerId, decision.Action.ToString());
-        switch (decision.Action)
-        {
-            case RecoveryAction.Report:
-                var quantities = decision.Quantities is null ? ticket.Estimate : Overlay(ticket.Estimate, decision.Quantities);
-                var metadata = MergeCopy(ticket.Metadata, null);
-                metadata["paygentic.recovered"] = "true";
-                await CompleteCoreAsync(ticket, quantities, metadata, wait: false, CancellationToken.None).ConfigureAwait(false);
-                break;
-            case RecoveryAction.Skip:
-                await _outbox.RemoveAsync([ticket.OperationId], CancellationToken.None).ConfigureAwait(false);
-                break;
-            default:
-                break;
         }
     }
 
@@ -277,7 +267,8 @@ public sealed class MeteringGuard : IMeteringGuard, IHostedService, IAsyncDispos
         using var activity = MeteringMetrics.Start(MeteringMetrics.ReportActivity);
         activity?.SetTag("paygentic.operation_id", ticket.OperationId);
         var now = _time.GetUtcNow();
-        var report = _strategy.BuildReport(ticket, quantities, metadata, now);
+        // The strategy the ticket was authorized with, not the one configured now (a recovered ticket may predate a change).
+        var report = StrategyOf(ticket).BuildReport(ticket, quantities, metadata, now);
         if (report is null)
         {
             await CancelQuietlyAsync(ticket).ConfigureAwait(false);
@@ -285,17 +276,10 @@ public sealed class MeteringGuard : IMeteringGuard, IHostedService, IAsyncDispos
         }
 
         var entry = new OutboxEntry { OperationId = ticket.OperationId, State = OutboxEntryState.Pending, Ticket = ticket, Report = report, CreatedAt = now };
-        try
-        {
-            // Durable before any send: from here on the report survives a crash.
-            await _outbox.UpsertAsync([entry], CancellationToken.None).ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // a report failure must never fail the caller's work: keep it in memory and try to deliver
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            MeteringLog.OutboxWriteFailed(_logger, ticket.OperationId, e.GetType().Name);
-        }
+
+        // Durable before any send: from here on the report survives a crash. A report the outbox refused is never sent
+        // from memory only: the caller is told (its ticket stays open, so the next start recovers it).
+        await WriteDurablyAsync(entry).ConfigureAwait(false);
 
         var waiter = _reporter.Enqueue(entry, wait);
         var state = ReportState.Queued;
@@ -336,8 +320,35 @@ public sealed class MeteringGuard : IMeteringGuard, IHostedService, IAsyncDispos
             return;
         }
 
-        _strategy.Release(ticket);
+        StrategyOf(ticket).Release(ticket);
         await _outbox.RemoveAsync([ticket.OperationId], cancellationToken).ConfigureAwait(false);
+    }
+
+    private IAuthorizationStrategy StrategyOf(MeteringTicket ticket) => ticket.Strategy == MeteringStrategy.Standard ? _standard : _legacy;
+
+    /// <summary>Writes a report to the outbox, trying once more after a failure; throws when both attempts fail.</summary>
+    private async Task WriteDurablyAsync(OutboxEntry entry)
+    {
+        try
+        {
+            await _outbox.UpsertAsync([entry], CancellationToken.None).ConfigureAwait(false);
+            return;
+        }
+#pragma warning disable CA1031 // one retry of a transient storage failure; the second failure is the caller's
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            MeteringLog.OutboxWriteFailed(_logger, entry.OperationId, e.GetType().Name);
+        }
+
+        try
+        {
+            await _outbox.UpsertAsync([entry], CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not UsageOutboxException)
+        {
+            throw new UsageOutboxException($"The usage report of operation '{entry.OperationId}' could not be stored, so it was not sent; its ticket stays open and is recovered at the next start.", e);
+        }
     }
 
     private async Task CancelQuietlyAsync(MeteringTicket ticket)
@@ -352,53 +363,5 @@ public sealed class MeteringGuard : IMeteringGuard, IHostedService, IAsyncDispos
         {
             MeteringLog.CancelFailed(_logger, ticket.OperationId, e.GetType().Name);
         }
-    }
-
-    private static InvalidOperationException AlreadyInOutbox(string operationId, string state) =>
-        new($"Operation '{operationId}' is already in the outbox ({state}); give each unit of work its own operation id.");
-
-    /// <summary>
-    /// The estimate with the actual quantities laid over it. Read only: the strategy copies what it keeps in the report,
-    /// so with nothing recorded the estimate itself is passed on.
-    /// </summary>
-    private static IReadOnlyDictionary<string, long> Overlay(IReadOnlyDictionary<string, long> estimate, IReadOnlyDictionary<string, long>? actual)
-    {
-        if (actual is null or { Count: 0 })
-        {
-            return estimate;
-        }
-
-        var result = new Dictionary<string, long>(estimate, StringComparer.Ordinal);
-        foreach (var (metric, quantity) in actual)
-        {
-            result[metric] = quantity;
-        }
-
-        return result;
-    }
-
-    /// <summary>Both sets of metadata, the second winning; read only (null or either input when only one has entries).</summary>
-    private static IReadOnlyDictionary<string, string>? Merge(IReadOnlyDictionary<string, string>? first, IReadOnlyDictionary<string, string>? second)
-    {
-        if (second is null or { Count: 0 })
-        {
-            return first;
-        }
-
-        return first is null or { Count: 0 } ? second : MergeCopy(first, second);
-    }
-
-    private static Dictionary<string, string> MergeCopy(IReadOnlyDictionary<string, string>? first, IReadOnlyDictionary<string, string>? second)
-    {
-        var result = first is null ? new Dictionary<string, string>(StringComparer.Ordinal) : new Dictionary<string, string>(first, StringComparer.Ordinal);
-        if (second is not null)
-        {
-            foreach (var (key, value) in second)
-            {
-                result[key] = value;
-            }
-        }
-
-        return result;
     }
 }

@@ -40,4 +40,7 @@ internal static partial class MeteringLog
 
     [LoggerMessage(EventId = 110, Level = LogLevel.Warning, Message = "Cancelling operation {OperationId} failed ({Error})")]
     public static partial void CancelFailed(ILogger logger, string operationId, string error);
+
+    [LoggerMessage(EventId = 111, Level = LogLevel.Warning, Message = "Report of operation {OperationId} was a duplicate: key {IdempotencyKey} was charged before with other quantities, so these were not billed")]
+    public static partial void DuplicateReport(ILogger logger, string operationId, string idempotencyKey);
 }

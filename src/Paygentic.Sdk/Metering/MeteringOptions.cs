@@ -1,50 +1,5 @@
 namespace Paygentic.Sdk.Metering;
 
-/// <summary>How the guard authorizes work and reports its usage.</summary>
-public enum MeteringStrategy
-{
-    /// <summary>
-    /// Legacy prepaid billing (billingVersion 0): reserve wallet funds with <c>POST /v0/entitlements</c>, report with
-    /// <c>POST /v0/usage</c> (or <c>/v0/usage/batch</c>) drawing on the reservation.
-    /// </summary>
-    Legacy = 0,
-
-    /// <summary>
-    /// Standard billing (billingVersion 1): check <c>GET /v1/entitlements</c> for <c>hasAccess</c>, report a meter
-    /// event with <c>POST /v0/events</c>.
-    /// </summary>
-    Standard = 1,
-}
-
-/// <summary>What the guard charges when the guarded work throws.</summary>
-public enum FailurePolicy
-{
-    /// <summary>Nothing is charged; the authorization is cancelled and the exception propagates unchanged. The default.</summary>
-    NoCharge = 0,
-
-    /// <summary>
-    /// The quantities the work recorded on its <see cref="MeteringScope"/> before it failed are charged (estimates are
-    /// not); with nothing recorded, nothing is charged. The exception still propagates unchanged.
-    /// </summary>
-    ChargeRecordedUsage = 1,
-}
-
-/// <summary>
-/// What happens at start-up to an operation that was authorized by an earlier process but never completed or
-/// cancelled (the process died while the work ran).
-/// </summary>
-public enum RecoveryPolicy
-{
-    /// <summary>Report the operation's estimated quantities (the default: the work probably ran).</summary>
-    ReportEstimate = 0,
-
-    /// <summary>Charge nothing and forget the operation.</summary>
-    Skip = 1,
-
-    /// <summary>Ask <see cref="MeteringOptions.RecoveryCallback"/> for each such operation.</summary>
-    Callback = 2,
-}
-
 /// <summary>
 /// Settings of the metering guard (<see cref="IMeteringGuard"/>) and its background reporter. Bind them from the
 /// configuration section <c>Paygentic:Metering</c> (keys are the property names); they are validated at start-up
@@ -92,15 +47,13 @@ public sealed class MeteringOptions
     /// <summary>What is charged when the work throws. Default <see cref="Metering.FailurePolicy.NoCharge"/>.</summary>
     public FailurePolicy FailurePolicy { get; set; } = FailurePolicy.NoCharge;
 
-    /// <summary>What happens to operations a dead process authorized but never finished. Default <see cref="Metering.RecoveryPolicy.ReportEstimate"/>.</summary>
-    public RecoveryPolicy RecoveryPolicy { get; set; } = RecoveryPolicy.ReportEstimate;
-
     /// <summary>
-    /// Decides each unfinished operation when <see cref="RecoveryPolicy"/> is <see cref="Metering.RecoveryPolicy.Callback"/>.
-    /// It runs while the guard starts, so it must not call the guard itself (that would wait for the start it is part of):
-    /// return a <see cref="RecoveryDecision"/> instead.
+    /// Decides, at start-up, what happens to each operation an earlier process authorized but never completed or
+    /// cancelled (it died while the work ran): report its estimate, report other quantities, skip it, or keep the ticket
+    /// for the two-phase API. The default reports the estimate (the work probably ran). Configuration sets
+    /// <c>Recovery</c> to <c>ReportEstimate</c>, <c>Skip</c> or <c>Keep</c>; code may pass any callback.
     /// </summary>
-    public Func<MeteringTicket, CancellationToken, ValueTask<RecoveryDecision>>? RecoveryCallback { get; set; }
+    public Func<MeteringTicket, CancellationToken, ValueTask<RecoveryDecision>> Recovery { get; set; } = RecoveryDecision.AlwaysReportEstimate;
 
     /// <summary>
     /// Whether <see cref="IMeteringGuard.CompleteAsync"/> (and so <see cref="IMeteringGuard.RunAsync{T}"/>) waits, up to
@@ -143,47 +96,16 @@ public sealed class MeteringOptions
 
     /// <summary>How long stopping the host may spend delivering what is pending; the rest stays in the outbox for the next start. Default 10 seconds.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
-}
 
-/// <summary>What to do with one operation found unfinished at start-up (see <see cref="RecoveryPolicy.Callback"/>).</summary>
-public sealed class RecoveryDecision
-{
-    private RecoveryDecision(RecoveryAction action, IReadOnlyDictionary<string, long>? quantities)
-    {
-        Action = action;
-        Quantities = quantities;
-    }
+    /// <summary>
+    /// How long a delivered report leaves a tombstone (operation id, key, quantities, when) in the outbox, so the same
+    /// operation id is refused instead of running its work again. Null (the default): <see cref="MaxReplayAge"/>.
+    /// </summary>
+    public TimeSpan? TombstoneRetention { get; set; }
 
-    /// <summary>Report the operation's estimate.</summary>
-    public static RecoveryDecision ReportEstimate { get; } = new(RecoveryAction.Report, null);
-
-    /// <summary>Charge nothing and forget the operation.</summary>
-    public static RecoveryDecision Skip { get; } = new(RecoveryAction.Skip, null);
-
-    /// <summary>Leave the ticket alone: it will be completed or cancelled later with the two-phase API.</summary>
-    public static RecoveryDecision Keep { get; } = new(RecoveryAction.Keep, null);
-
-    /// <summary>What happens.</summary>
-    public RecoveryAction Action { get; }
-
-    /// <summary>The quantities to report (null: the estimate).</summary>
-    public IReadOnlyDictionary<string, long>? Quantities { get; }
-
-    /// <summary>Report these quantities (per billable metric, or per event data property for Standard).</summary>
-    /// <param name="quantities">What to charge.</param>
-    public static RecoveryDecision Report(IReadOnlyDictionary<string, long> quantities) =>
-        new(RecoveryAction.Report, quantities ?? throw new ArgumentNullException(nameof(quantities)));
-}
-
-/// <summary>The kinds of <see cref="RecoveryDecision"/>.</summary>
-public enum RecoveryAction
-{
-    /// <summary>Report quantities.</summary>
-    Report = 0,
-
-    /// <summary>Charge nothing.</summary>
-    Skip = 1,
-
-    /// <summary>Leave the ticket for a later <see cref="IMeteringGuard.CompleteAsync"/> or <see cref="IMeteringGuard.CancelAsync"/>.</summary>
-    Keep = 2,
+    /// <summary>
+    /// What <see cref="IMeteringGuard.RunAsync{T}"/> does with an operation id that was metered before (a tombstone, a
+    /// pending report or a dead letter): the work never runs either way. Default <see cref="ReusedOperationIdBehavior.Throw"/>.
+    /// </summary>
+    public ReusedOperationIdBehavior ReusedOperationId { get; set; } = ReusedOperationIdBehavior.Throw;
 }

@@ -28,10 +28,13 @@ public sealed class MeteringScope
     /// <summary>The customer.</summary>
     public string CustomerId => Ticket.CustomerId;
 
-    /// <summary>Sets the actual quantity of a metric (replacing its estimate).</summary>
+    /// <summary>
+    /// Sets the actual quantity of a metric, replacing its estimate and anything set or added before for it. To count up
+    /// as the work goes, use <see cref="AddQuantity"/>.
+    /// </summary>
     /// <param name="metric">The billable metric (legacy) or event data property (standard).</param>
     /// <param name="quantity">Units used, ≥ 0.</param>
-    public void Record(string metric, long quantity)
+    public void SetQuantity(string metric, long quantity)
     {
         Validate(metric, quantity);
         lock (_gate)
@@ -40,10 +43,13 @@ public sealed class MeteringScope
         }
     }
 
-    /// <summary>Adds to the actual quantity of a metric (starting from 0, not from the estimate).</summary>
+    /// <summary>
+    /// Adds to the actual quantity of a metric, starting from 0 (not from the estimate). To state the total once, use
+    /// <see cref="SetQuantity"/>.
+    /// </summary>
     /// <param name="metric">The billable metric (legacy) or event data property (standard).</param>
     /// <param name="quantity">Units to add, ≥ 0.</param>
-    public void Add(string metric, long quantity)
+    public void AddQuantity(string metric, long quantity)
     {
         Validate(metric, quantity);
         lock (_gate)

@@ -13,13 +13,15 @@ public sealed class FakePaygentic : IPaygenticClient, IEntitlementsClient, IUsag
 {
     private int _reservations;
 
-    public FakePaygentic()
+    /// <summary>A scripted client; reservations expire on <paramref name="time"/> (the test's fake clock), 10 hours on.</summary>
+    public FakePaygentic(TimeProvider? time = null)
     {
+        time ??= TimeProvider.System;
         OnReserve = request => Task.FromResult(new Reservation
         {
             Id = "com_" + Interlocked.Increment(ref _reservations),
             MaxUses = request.MaxUses,
-            ExpiresAt = DateTimeOffset.UtcNow.AddHours(10),
+            ExpiresAt = time.GetUtcNow().AddHours(10),
         });
         OnUsage = report => Task.FromResult(new UsageEvent { Id = "usg_" + report.IdempotencyKey!.GetHashCode(StringComparison.Ordinal) });
         OnBatch = reports => Task.FromResult(new UsageBatchResult

@@ -1,28 +1,39 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace Paygentic.Sdk.Metering.Tests.Infrastructure;
 
-/// <summary>Sums the long counters of the Paygentic.Sdk meter while alive (process-wide: use unique tags or deltas).</summary>
-public sealed class MetricRecorder : IDisposable
+/// <summary>
+/// A meter factory of one test: its meters are scoped to it, so a <see cref="MetricCollector{T}"/> over it sees this
+/// test's guard only, never another test running in parallel.
+/// </summary>
+public sealed class TestMeterFactory : IMeterFactory
 {
-    private readonly MeterListener _listener = new();
-    private readonly ConcurrentDictionary<string, long> _totals = new();
+    private readonly List<Meter> _meters = [];
 
-    public MetricRecorder()
+    public Meter Create(MeterOptions options)
     {
-        _listener.InstrumentPublished = (instrument, listener) =>
+        ArgumentNullException.ThrowIfNull(options);
+        var meter = new Meter(options.Name, options.Version, options.Tags, scope: this);
+        lock (_meters)
         {
-            if (instrument.Meter.Name == "Paygentic.Sdk")
-            {
-                listener.EnableMeasurementEvents(instrument);
-            }
-        };
-        _listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => _totals.AddOrUpdate(instrument.Name, value, (_, v) => v + value));
-        _listener.Start();
+            _meters.Add(meter);
+        }
+
+        return meter;
     }
 
-    public long this[string name] => _totals.GetValueOrDefault(name);
+    /// <summary>A collector of one of the guard's counters on this factory's meters.</summary>
+    public MetricCollector<long> Counter(string name) => new(this, "Paygentic.Sdk", name);
 
-    public void Dispose() => _listener.Dispose();
+    public void Dispose()
+    {
+        lock (_meters)
+        {
+            foreach (var meter in _meters)
+            {
+                meter.Dispose();
+            }
+        }
+    }
 }

@@ -25,7 +25,7 @@ public sealed class EmulatorDependencyInjectionTests
             new MeteredOperation { CustomerId = customer.CustomerId, OperationId = "di-1", EstimatedQuantities = new Dictionary<string, long> { ["bm_basicsub"] = 1 } },
             (scope, ct) =>
             {
-                scope.Record("bm_basicsub", 1);
+                scope.SetQuantity("bm_basicsub", 1);
                 return Task.FromResult(0);
             },
             CancellationToken.None);

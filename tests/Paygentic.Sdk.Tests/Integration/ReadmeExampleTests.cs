@@ -35,8 +35,8 @@ public sealed class ReadmeExampleTests : IDisposable
             },
             (scope, ct) =>
             {
-                scope.Record("bm_basicsub", 1);
-                scope.Record("bm_exectime", 1_234);
+                scope.SetQuantity("bm_basicsub", 1);
+                scope.SetQuantity("bm_exectime", 1_234);
                 return Task.FromResult("ran");
             },
             CancellationToken.None);

@@ -9,16 +9,20 @@ namespace Paygentic.Sdk.Metering.Authorization;
 /// Legacy prepaid: a reservation (<c>POST /v0/entitlements</c>) holds funds before the work; the report
 /// (<c>POST /v0/usage</c>) draws on it. With pooling, one reservation with <c>maxUses</c> N, sized for N estimates,
 /// serves N operations of a customer; it is replaced when its uses run out or it nears expiry, so at most one
-/// reservation's worth of funds is held ahead of use per customer and estimate.
+/// reservation's worth of funds is held ahead of use per customer and estimate. A pooled reservation is also written
+/// to the outbox (<see cref="OutboxEntryState.Reservation"/>), so the next process reuses its remaining uses instead of
+/// holding a second pool's worth (see <see cref="ReservationStore"/>).
 /// </summary>
 internal sealed class LegacyReservationStrategy(
     IEntitlementsClient entitlements,
+    IUsageOutbox outbox,
     MeteringOptions options,
     TimeProvider time,
     MeteringMetrics metrics,
     ILogger logger) : IAuthorizationStrategy
 {
     private readonly ConcurrentDictionary<PoolKey, Pool> _pools = new();
+    private readonly ReservationStore _store = new(outbox);
 
     public bool HoldsFundsPerOperation => options.ReservationPoolSize <= 1;
 
@@ -86,12 +90,30 @@ internal sealed class LegacyReservationStrategy(
                 return Ticket(operation, operationId, issuerId, single, estimate: null, time.GetUtcNow());
             }
 
-            pool.Install(reservation, size, time.GetUtcNow());
+            var previous = pool.Install(reservation, size, time.GetUtcNow(), handedOut: 1);
+            await _store.ReplaceAsync(previous, reservation, size, operation, pool.Estimate, time.GetUtcNow()).ConfigureAwait(false);
             return Ticket(operation, operationId, issuerId, reservation, pool.Estimate, time.GetUtcNow());
         }
         finally
         {
             pool.Refill.Release();
+        }
+    }
+
+    /// <summary>Installs the pooled reservations an earlier process left with uses to spare (once, at start).</summary>
+    public async Task RestoreAsync(CancellationToken cancellationToken)
+    {
+        if (options.ReservationPoolSize <= 1)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        foreach (var (ticket, reservation, maxUses, used) in await _store.LoadUsableAsync(now, options.ReservationRefreshMargin, cancellationToken).ConfigureAwait(false))
+        {
+            var key = new PoolKey(ticket.CustomerId, ticket.MerchantId, ticket.Estimate);
+            var pool = _pools.GetOrAdd(key, static k => new Pool(k.Estimate));
+            pool.Install(reservation, maxUses, ticket.AuthorizedAt, used);
         }
     }
 
@@ -273,14 +295,17 @@ internal sealed class LegacyReservationStrategy(
             }
         }
 
-        public void Install(Reservation reservation, int maxUses, DateTimeOffset now)
+        /// <summary>Makes a reservation the pool's current one; returns the one it replaces.</summary>
+        public Reservation? Install(Reservation reservation, int maxUses, DateTimeOffset installedAt, int handedOut)
         {
             lock (_gate)
             {
+                var previous = _current;
                 _current = reservation;
-                _installedAt = now;
+                _installedAt = installedAt;
                 _maxUses = reservation.MaxUses is > 0 and var m ? Math.Min(m, maxUses) : maxUses;
-                _handedOut = 1;
+                _handedOut = handedOut;
+                return previous;
             }
         }
 

@@ -5,8 +5,11 @@ namespace Paygentic.Sdk.Metering.Reporting;
 /// <summary>What one delivery attempt of a report amounted to.</summary>
 internal enum DeliveryOutcome
 {
-    /// <summary>Accepted (2xx, or the server already had it).</summary>
+    /// <summary>Accepted (2xx, or the server already had it with the same quantities).</summary>
     Delivered,
+
+    /// <summary>The server already had the key, with other quantities: these were not billed.</summary>
+    Duplicate,
 
     /// <summary>Not accepted this time; send again later with the same key.</summary>
     Transient,
@@ -21,6 +24,12 @@ internal enum DeliveryOutcome
 /// <summary>Tells transient failures from permanent ones, for exceptions and for 207 batch-item error texts.</summary>
 internal static class DeliveryClassifier
 {
+    // Error codes that say the key is known (a batch item's error has only text, so its words are kept below).
+    private static readonly HashSet<string> DuplicateCodes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "DUPLICATE", "DUPLICATE_EVENT", "DUPLICATE_IDEMPOTENCY_KEY", "IDEMPOTENCY_KEY_REUSED", "ALREADY_EXISTS", "ALREADY_RECORDED",
+    };
+
     private static readonly string[] DuplicateWords = ["duplicate", "already exists", "already recorded", "already processed"];
     private static readonly string[] UnpaidWords = [PaygenticPaymentRequiredException.InsufficientFunds, "insufficient", "do not cover", "does not cover", "not enough funds"];
     private static readonly string[] TransientWords =
@@ -33,7 +42,8 @@ internal static class DeliveryClassifier
         PaygenticRateLimitException or PaygenticServerException => DeliveryOutcome.Transient,
         PaygenticApiException { StatusCode: HttpStatusCode.RequestTimeout } => DeliveryOutcome.Transient,
         PaygenticConflictException => DeliveryOutcome.Delivered,
-        PaygenticApiException api when Contains(api.Code, DuplicateWords) || Contains(api.ApiMessage, DuplicateWords) || Contains(api.ErrorType, DuplicateWords) => DeliveryOutcome.Delivered,
+        // By status and code only: a message that happens to contain "duplicate" says nothing about the report.
+        PaygenticApiException { Code: { } code } when DuplicateCodes.Contains(code) => DeliveryOutcome.Delivered,
         PaygenticApiException api when Denial(api.Code) => DeliveryOutcome.Unpaid,
         PaygenticApiException => DeliveryOutcome.Rejected,
         ArgumentException => DeliveryOutcome.Rejected,

@@ -44,28 +44,51 @@ public interface IUsageOutbox
     /// <param name="state">The state.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     Task<IReadOnlyList<OutboxEntry>> LoadAsync(OutboxEntryState state, CancellationToken cancellationToken);
-}
 
-/// <summary>The outbox cannot be opened or written: corrupt, from a newer version, or failing storage.</summary>
-public class UsageOutboxException : PaygenticException
-{
-    /// <summary>Creates the exception.</summary>
-    public UsageOutboxException()
+    /// <summary>
+    /// Turns delivered reports (pending entries) into tombstones: state <see cref="OutboxEntryState.Delivered"/>, written
+    /// at <paramref name="deliveredAt"/> (the retention counts from there), outcome <see cref="ReportState.Delivered"/>.
+    /// The default upserts a tombstone per report; a store may instead change the state of the rows in place (no payload
+    /// written), as long as <see cref="GetAsync"/> and <see cref="LoadAsync"/> then read them as such tombstones.
+    /// </summary>
+    /// <param name="reports">The delivered entries, as they are stored.</param>
+    /// <param name="deliveredAt">When they were delivered.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task MarkDeliveredAsync(IReadOnlyList<OutboxEntry> reports, DateTimeOffset deliveredAt, CancellationToken cancellationToken)
     {
+        var tombstones = new OutboxEntry[reports.Count];
+        for (var i = 0; i < tombstones.Length; i++)
+        {
+            tombstones[i] = EarlierOperations.Tombstone(reports[i], ReportState.Delivered, deliveredAt);
+        }
+
+        return UpsertAsync(tombstones, cancellationToken);
     }
 
-    /// <summary>Creates the exception with a message.</summary>
-    /// <param name="message">What went wrong.</param>
-    public UsageOutboxException(string message)
-        : base(message)
+    /// <summary>
+    /// Removes the entries in a state written before a time (expired tombstones). The default loads and removes them;
+    /// a store with an index on (state, time) should do it in one statement.
+    /// </summary>
+    /// <param name="state">The state.</param>
+    /// <param name="before">Entries whose <see cref="OutboxEntry.CreatedAt"/> is earlier are removed.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>How many were removed.</returns>
+    async Task<int> RemoveWrittenBeforeAsync(OutboxEntryState state, DateTimeOffset before, CancellationToken cancellationToken)
     {
-    }
+        var expired = new List<string>();
+        foreach (var entry in await LoadAsync(state, cancellationToken).ConfigureAwait(false))
+        {
+            if (entry.CreatedAt < before)
+            {
+                expired.Add(entry.OperationId);
+            }
+        }
 
-    /// <summary>Creates the exception with a message and its cause.</summary>
-    /// <param name="message">What went wrong.</param>
-    /// <param name="innerException">The cause.</param>
-    public UsageOutboxException(string message, Exception? innerException)
-        : base(message, innerException)
-    {
+        if (expired.Count > 0)
+        {
+            await RemoveAsync(expired, cancellationToken).ConfigureAwait(false);
+        }
+
+        return expired.Count;
     }
 }

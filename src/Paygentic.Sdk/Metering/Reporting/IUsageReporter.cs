@@ -33,20 +33,3 @@ public interface IUsageReporter
     /// <param name="cancellationToken">Cancels the call.</param>
     Task<bool> DiscardAsync(string operationId, CancellationToken cancellationToken = default);
 }
-
-/// <summary>What a flush achieved.</summary>
-/// <param name="Delivered">Reports accepted.</param>
-/// <param name="DeadLettered">Reports refused permanently.</param>
-/// <param name="StillPending">Reports that failed again (or arrived meanwhile) and remain pending.</param>
-public sealed record FlushResult(int Delivered, int DeadLettered, int StillPending);
-
-/// <summary>A report was dead-lettered.</summary>
-public sealed class DeadLetterEventArgs : EventArgs
-{
-    /// <summary>Creates the arguments.</summary>
-    /// <param name="entry">The dead letter as stored.</param>
-    public DeadLetterEventArgs(OutboxEntry entry) => Entry = entry ?? throw new ArgumentNullException(nameof(entry));
-
-    /// <summary>The dead letter as stored (see <see cref="OutboxEntry.DeadLetterReason"/> and <see cref="OutboxEntry.LastError"/>).</summary>
-    public OutboxEntry Entry { get; }
-}

@@ -2,69 +2,6 @@ using System.Text.Json;
 
 namespace Paygentic.Sdk.Metering.Reporting;
 
-/// <summary>Where an outbox entry stands.</summary>
-public enum OutboxEntryState
-{
-    /// <summary>Authorized, work not yet completed or cancelled (a ticket).</summary>
-    Authorized = 0,
-
-    /// <summary>Completed: a report waits for delivery.</summary>
-    Pending = 1,
-
-    /// <summary>Refused permanently or too old to replay: kept for a person to requeue or discard.</summary>
-    DeadLettered = 2,
-}
-
-/// <summary>Why a report was dead-lettered.</summary>
-public enum DeadLetterReason
-{
-    /// <summary>Paygentic refused the report permanently (a 4xx other than 408/429, or a permanent batch-item error).</summary>
-    Rejected = 0,
-
-    /// <summary>Refused because the customer cannot pay (<c>INSUFFICIENT_FUNDS</c>): the work ran but is unpaid.</summary>
-    Unpaid = 1,
-
-    /// <summary>Not acknowledged within <see cref="MeteringOptions.MaxReplayAge"/>; replaying could charge twice.</summary>
-    ReplayWindowExpired = 2,
-}
-
-/// <summary>
-/// Everything needed to rebuild a report's request byte for byte on any later attempt: the idempotency key is fixed
-/// here, derived from the operation id only.
-/// </summary>
-public sealed record PendingReport
-{
-    /// <summary>Legacy usage or Standard meter event.</summary>
-    public required MeteringStrategy Strategy { get; init; }
-
-    /// <summary>The deduplication key, e.g. <c>{operationId}:usage</c>.</summary>
-    public required string IdempotencyKey { get; init; }
-
-    /// <summary>The customer.</summary>
-    public required string CustomerId { get; init; }
-
-    /// <summary>The merchant (null: the client's configured one).</summary>
-    public string? MerchantId { get; init; }
-
-    /// <summary>When the usage happened (completion time).</summary>
-    public required DateTimeOffset Timestamp { get; init; }
-
-    /// <summary>Units per billable metric (legacy) or per event data property (standard); every value ≥ 1 for legacy.</summary>
-    public required IReadOnlyDictionary<string, long> Quantities { get; init; }
-
-    /// <summary>Legacy: the reservation to draw on.</summary>
-    public string? EntitlementId { get; init; }
-
-    /// <summary>Metadata.</summary>
-    public IReadOnlyDictionary<string, string>? Metadata { get; init; }
-
-    /// <summary>Standard: the event type.</summary>
-    public string? EventType { get; init; }
-
-    /// <summary>Standard: the event source.</summary>
-    public string? EventSource { get; init; }
-}
-
 /// <summary>
 /// One row of the outbox, keyed by <see cref="OperationId"/>: a ticket (authorized), a report waiting for delivery
 /// (pending) or a dead letter. Serialized with <see cref="ToJson"/> by outbox implementations.
@@ -101,11 +38,21 @@ public sealed record OutboxEntry
     /// <summary>When it was dead-lettered.</summary>
     public DateTimeOffset? DeadLetteredAt { get; init; }
 
+    /// <summary>A delivered entry's outcome: <see cref="ReportState.Delivered"/> or <see cref="ReportState.Duplicate"/>.</summary>
+    public ReportState? Outcome { get; init; }
+
+    /// <summary>A reservation entry's maximum number of uses (its ticket holds the id, estimate and expiry).</summary>
+    public int? ReservationUses { get; init; }
+
     /// <summary>The entry as JSON (source-generated, AOT-safe).</summary>
     public string ToJson() => JsonSerializer.Serialize(this, MeteringJsonContext.Default.OutboxEntry);
 
     /// <summary>The entry as UTF-8 JSON: what a store keeps, without the UTF-16 string and its re-encoding.</summary>
     public byte[] ToJsonUtf8() => JsonSerializer.SerializeToUtf8Bytes(this, MeteringJsonContext.Default.OutboxEntry);
+
+    /// <summary>Writes the entry as JSON to a writer: a store serializing into a reused buffer allocates no array per write.</summary>
+    /// <param name="writer">Where the JSON goes.</param>
+    public void WriteJsonTo(Utf8JsonWriter writer) => JsonSerializer.Serialize(writer, this, MeteringJsonContext.Default.OutboxEntry);
 
     /// <summary>Reads an entry written by <see cref="ToJsonUtf8"/> (or <see cref="ToJson"/>, as UTF-8).</summary>
     /// <param name="utf8Json">The JSON bytes.</param>

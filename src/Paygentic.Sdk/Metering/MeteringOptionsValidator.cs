@@ -1,10 +1,9 @@
 using Microsoft.Extensions.Options;
-using Paygentic.Sdk.Metering;
 
-namespace Paygentic.Sdk.DependencyInjection;
+namespace Paygentic.Sdk.Metering;
 
 /// <summary>Validates <see cref="MeteringOptions"/>; every failure names the option (as <c>Paygentic:Metering:Name</c>).</summary>
-public sealed class MeteringOptionsValidator : IValidateOptions<MeteringOptions>
+internal sealed class MeteringOptionsValidator : IValidateOptions<MeteringOptions>
 {
     private const string Prefix = "Paygentic:Metering:";
 
@@ -67,6 +66,10 @@ public sealed class MeteringOptionsValidator : IValidateOptions<MeteringOptions>
         Positive(o.RetryMaxDelay, "RetryMaxDelay", errors);
         Positive(o.MaxReplayAge, "MaxReplayAge", errors);
         Positive(o.ShutdownTimeout, "ShutdownTimeout", errors);
+        if (o.TombstoneRetention is { } retention)
+        {
+            Positive(retention, "TombstoneRetention", errors);
+        }
         if (o.RetryMaxDelay < o.RetryBaseDelay)
         {
             errors.Add($"{Prefix}RetryMaxDelay must not be less than {Prefix}RetryBaseDelay.");
@@ -92,13 +95,9 @@ public sealed class MeteringOptionsValidator : IValidateOptions<MeteringOptions>
             errors.Add($"{Prefix}FailurePolicy must be NoCharge or ChargeRecordedUsage.");
         }
 
-        if (!Enum.IsDefined(o.RecoveryPolicy))
+        if (o.Recovery is null)
         {
-            errors.Add($"{Prefix}RecoveryPolicy must be ReportEstimate, Skip or Callback.");
-        }
-        else if (o.RecoveryPolicy == RecoveryPolicy.Callback && o.RecoveryCallback is null)
-        {
-            errors.Add($"{Prefix}RecoveryCallback is required when {Prefix}RecoveryPolicy is Callback.");
+            errors.Add($"{Prefix}Recovery is required (the default reports the estimate of an unfinished operation).");
         }
 
         return errors;

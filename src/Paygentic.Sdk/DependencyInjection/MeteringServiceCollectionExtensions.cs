@@ -13,9 +13,9 @@ namespace Paygentic.Sdk.DependencyInjection;
 public static class MeteringServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="IMeteringGuard"/> (and <see cref="IUsageReporter"/>) as a singleton that also runs as a hosted
-    /// service. Needs <c>AddPaygentic(...)</c> and an outbox: <c>.AddSqliteOutbox(path)</c> (package
-    /// Paygentic.Sdk.Outbox.Sqlite), or <see cref="MeteringBuilder.UseInMemoryOutbox"/> in tests. Options are validated at start.
+    /// Registers <see cref="IMeteringGuard"/> (and <see cref="IUsageReporter"/>) as a singleton that the host starts and
+    /// stops. Needs <c>AddPaygentic(...)</c> and an outbox: <c>.AddSqliteOutbox(path)</c> (package
+    /// Paygentic.Sdk.Outbox.Sqlite), or <c>.UseOutbox(_ => new InMemoryUsageOutbox())</c> (package Paygentic.Sdk.Testing) in tests. Options are validated at start.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets the options.</param>
@@ -29,14 +29,14 @@ public static class MeteringServiceCollectionExtensions
         services.TryAddSingleton(sp => new MeteringGuard(
             sp.GetRequiredService<IPaygenticClient>(),
             sp.GetService<IUsageOutbox>() ?? throw new InvalidOperationException(
-                "The metering guard needs an outbox: call AddMeteringGuard(...).AddSqliteOutbox(\"usage.db\") (package Paygentic.Sdk.Outbox.Sqlite), or UseInMemoryOutbox() in tests."),
+                "The metering guard needs an outbox: call AddMeteringGuard(...).AddSqliteOutbox(\"usage.db\") (package Paygentic.Sdk.Outbox.Sqlite), or UseOutbox(_ => new InMemoryUsageOutbox()) (package Paygentic.Sdk.Testing) in tests."),
             sp.GetRequiredService<IOptions<MeteringOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILoggerFactory>(),
             sp.GetService<IMeterFactory>()));
         services.TryAddSingleton<IMeteringGuard>(sp => sp.GetRequiredService<MeteringGuard>());
         services.TryAddSingleton(sp => sp.GetRequiredService<MeteringGuard>().Reports);
-        services.AddHostedService(sp => sp.GetRequiredService<MeteringGuard>());
+        services.AddHostedService(sp => new MeteringGuardHostedService(sp.GetRequiredService<MeteringGuard>()));
         return new MeteringBuilder(services);
     }
 
@@ -48,31 +48,4 @@ public static class MeteringServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         return services.AddMeteringGuard(options => MeteringConfigurationBinder.Bind(configuration, options));
     }
-}
-
-/// <summary>Chooses the metering guard's outbox.</summary>
-public sealed class MeteringBuilder
-{
-    /// <summary>Creates a builder over a service collection.</summary>
-    /// <param name="services">The service collection.</param>
-    public MeteringBuilder(IServiceCollection services) => Services = services ?? throw new ArgumentNullException(nameof(services));
-
-    /// <summary>The service collection.</summary>
-    public IServiceCollection Services { get; }
-
-    /// <summary>Uses a custom outbox (replacing any registered one).</summary>
-    /// <param name="factory">Creates the outbox (a singleton).</param>
-    public MeteringBuilder UseOutbox(Func<IServiceProvider, IUsageOutbox> factory)
-    {
-        ArgumentNullException.ThrowIfNull(factory);
-        Services.RemoveAll<IUsageOutbox>();
-        Services.AddSingleton(factory);
-        return this;
-    }
-
-    /// <summary>
-    /// Uses <see cref="InMemoryUsageOutbox"/>. <b>Tests only</b>: reports waiting for delivery are lost if the process
-    /// dies. Production code uses <c>AddSqliteOutbox</c>.
-    /// </summary>
-    public MeteringBuilder UseInMemoryOutbox() => UseOutbox(_ => new InMemoryUsageOutbox());
 }

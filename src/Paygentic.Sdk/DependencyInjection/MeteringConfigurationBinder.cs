@@ -8,7 +8,7 @@ namespace Paygentic.Sdk.DependencyInjection;
 /// Binds <see cref="MeteringOptions"/> by hand (AOT-safe; a bad value's error names its key). Keys are the property
 /// names, e.g. <c>Paygentic:Metering:Strategy = Standard</c>.
 /// </summary>
-public static class MeteringConfigurationBinder
+internal static class MeteringConfigurationBinder
 {
     /// <summary>Copies every key present in <paramref name="section"/> onto <paramref name="options"/>.</summary>
     /// <param name="section">The configuration section, e.g. <c>configuration.GetSection("Paygentic:Metering")</c>.</param>
@@ -27,7 +27,7 @@ public static class MeteringConfigurationBinder
         Set(section, nameof(MeteringOptions.ProductId), (v, _) => options.ProductId = v);
         Set(section, nameof(MeteringOptions.AccessCacheTtl), (v, k) => options.AccessCacheTtl = ParseTime(v, k));
         Set(section, nameof(MeteringOptions.FailurePolicy), (v, k) => options.FailurePolicy = ParseEnum<FailurePolicy>(v, k));
-        Set(section, nameof(MeteringOptions.RecoveryPolicy), (v, k) => options.RecoveryPolicy = ParseEnum<RecoveryPolicy>(v, k));
+        Set(section, nameof(MeteringOptions.Recovery), (v, k) => options.Recovery = ParseRecovery(v, k));
         Set(section, nameof(MeteringOptions.WaitForDelivery), (v, k) => options.WaitForDelivery = ParseBool(v, k));
         Set(section, nameof(MeteringOptions.DeliveryWaitTimeout), (v, k) => options.DeliveryWaitTimeout = ParseTime(v, k));
         Set(section, nameof(MeteringOptions.MaxBatchSize), (v, k) => options.MaxBatchSize = ParseInt(v, k));
@@ -38,6 +38,8 @@ public static class MeteringConfigurationBinder
         Set(section, nameof(MeteringOptions.RetryMaxDelay), (v, k) => options.RetryMaxDelay = ParseTime(v, k));
         Set(section, nameof(MeteringOptions.MaxReplayAge), (v, k) => options.MaxReplayAge = ParseTime(v, k));
         Set(section, nameof(MeteringOptions.ShutdownTimeout), (v, k) => options.ShutdownTimeout = ParseTime(v, k));
+        Set(section, nameof(MeteringOptions.TombstoneRetention), (v, k) => options.TombstoneRetention = ParseTime(v, k));
+        Set(section, nameof(MeteringOptions.ReusedOperationId), (v, k) => options.ReusedOperationId = ParseEnum<ReusedOperationIdBehavior>(v, k));
     }
 
     private static void Set(IConfiguration section, string key, Action<string, string> apply)
@@ -55,6 +57,14 @@ public static class MeteringConfigurationBinder
         Enum.TryParse<T>(value, ignoreCase: true, out var result) && Enum.IsDefined(result)
             ? result
             : throw new FormatException($"{key} must be one of {string.Join(", ", Enum.GetNames<T>())} (was '{value}').");
+
+    private static Func<MeteringTicket, CancellationToken, ValueTask<RecoveryDecision>> ParseRecovery(string value, string key) => value.ToUpperInvariant() switch
+    {
+        "REPORTESTIMATE" => RecoveryDecision.AlwaysReportEstimate,
+        "SKIP" => RecoveryDecision.AlwaysSkip,
+        "KEEP" => RecoveryDecision.AlwaysKeep,
+        _ => throw new FormatException($"{key} must be ReportEstimate, Skip or Keep (was '{value}'); a callback is set in code."),
+    };
 
     private static bool ParseBool(string value, string key) =>
         bool.TryParse(value, out var b) ? b : throw new FormatException($"{key} must be true or false (was '{value}').");

@@ -1,8 +1,11 @@
-namespace Paygentic.Sdk.Metering.Reporting;
+using Paygentic.Sdk.Metering.Reporting;
+
+namespace Paygentic.Sdk.Testing;
 
 /// <summary>
 /// An outbox in process memory. <b>For tests only:</b> everything in it is lost when the process exits, which breaks
-/// the guard's promise never to lose a report. Use the SQLite outbox (<c>AddSqliteOutbox</c>) in production.
+/// the guard's promise never to lose a report. Use the SQLite outbox (<c>AddSqliteOutbox</c>) in production. With
+/// dependency injection: <c>AddMeteringGuard(...).UseOutbox(_ => new InMemoryUsageOutbox())</c>.
 /// </summary>
 public sealed class InMemoryUsageOutbox : IUsageOutbox
 {

@@ -1,0 +1,236 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Paygentic.Sdk.Metering.Reporting;
+using SQLitePCL;
+
+namespace Paygentic.Sdk.Outbox.Sqlite;
+
+/// <summary>
+/// The outbox's statements, prepared once on its one connection, and the commit of a batch of operations. Used by one
+/// thread at a time (the group commit's committer).
+/// </summary>
+internal sealed class SqliteOutboxStatements : IDisposable
+{
+    // The payload is bound as UTF-8 bytes and stored as TEXT (CAST): no UTF-16 copy of the JSON on the way in.
+    private const string Values = "VALUES ($id, $state, CAST($payload AS TEXT), $created, $updated)";
+    private const string Insert = "INSERT INTO outbox (operation_id, state, payload, created_at, updated_at) " + Values;
+
+    private readonly SqliteConnection _connection;
+    private readonly string _path;
+    private readonly TimeProvider _time;
+    private readonly RawStatement _upsert;
+    private readonly RawStatement _insert;
+    private readonly RawStatement _delete;
+    private readonly SqliteCommand _get;
+    private readonly SqliteCommand _load;
+    private readonly SqliteCommand _purge;
+    private readonly RawStatement _markDelivered;
+
+    // BEGIN and COMMIT are prepared once too: a SqliteTransaction compiles them anew on every commit, which cost more
+    // than the writes themselves.
+    private readonly RawStatement _begin;
+    private readonly RawStatement _commit;
+    private readonly RawStatement _rollback;
+
+    // Set when a rollback failed: a transaction may be open that nothing will commit, so every call fails.
+    private SqliteException? _broken;
+
+    public SqliteOutboxStatements(SqliteConnection connection, string path, TimeProvider time)
+    {
+        _connection = connection;
+        _path = path;
+        _time = time;
+        var db = connection.Handle!;
+        _upsert = new RawStatement(db, Insert + " ON CONFLICT (operation_id) DO UPDATE SET state = excluded.state, payload = excluded.payload, created_at = excluded.created_at, updated_at = excluded.updated_at");
+        _insert = new RawStatement(db, Insert + " ON CONFLICT (operation_id) DO NOTHING");
+        _delete = new RawStatement(db, "DELETE FROM outbox WHERE operation_id = $id");
+        _get = Command("SELECT operation_id, payload, state, created_at FROM outbox WHERE operation_id = $p", ("$p", SqliteType.Text));
+        _load = Command("SELECT operation_id, payload, state, created_at FROM outbox WHERE state = $p ORDER BY created_at, rowid", ("$p", SqliteType.Integer));
+
+        // A delivered report becomes its tombstone in place: the same cost as the delete it replaces, no payload written.
+        _markDelivered = new RawStatement(
+            db, $"UPDATE outbox SET state = {(int)OutboxEntryState.Delivered}, created_at = ?2, updated_at = ?2 WHERE operation_id = ?1 AND state = {(int)OutboxEntryState.Pending}");
+        _purge = Command("DELETE FROM outbox WHERE state = $state AND created_at < $before", ("$state", SqliteType.Integer), ("$before", SqliteType.Integer));
+        _begin = new RawStatement(db, "BEGIN");
+        _commit = new RawStatement(db, "COMMIT");
+        _rollback = new RawStatement(db, "ROLLBACK");
+    }
+
+    /// <summary>Applies a batch all or nothing. A lone statement commits by itself; several share one transaction and one flush.</summary>
+    public void Commit(List<OutboxOperation> batch)
+    {
+        EnsureNoOpenTransaction();
+        var statements = 0;
+        foreach (var operation in batch)
+        {
+            statements += operation.Statements;
+        }
+
+        // With other operations in the batch, even one write needs the transaction: if a later operation fails, the batch
+        // is rolled back and retried one by one, and a write committed on its own would then run twice (an insert-if-absent
+        // would answer "present" about its own row).
+        var inTransaction = statements > 1 || (statements == 1 && batch.Count > 1);
+        if (inTransaction)
+        {
+            _begin.Execute();
+        }
+
+        try
+        {
+            var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            foreach (var operation in batch)
+            {
+                Apply(operation, now);
+            }
+
+            if (inTransaction)
+            {
+                _commit.Execute();
+            }
+        }
+        catch when (inTransaction && raw.sqlite3_get_autocommit(_connection.Handle) == 0)
+        {
+            // Undo the part of the batch that ran, so the callers can be retried one by one on a clean slate.
+            RollBack();
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var command in (SqliteCommand[])[_get, _load, _purge])
+        {
+            command.Dispose();
+        }
+
+        foreach (var statement in (RawStatement[])[_upsert, _insert, _delete, _markDelivered, _begin, _commit, _rollback])
+        {
+            statement.Dispose();
+        }
+    }
+
+    private void Apply(OutboxOperation operation, long now)
+    {
+        switch (operation.Kind)
+        {
+            case OutboxOperationKind.Upsert:
+                foreach (var row in operation.Rows!)
+                {
+                    Write(_upsert, row, now);
+                }
+
+                break;
+            case OutboxOperationKind.Insert:
+                operation.Inserted = Write(_insert, operation.Rows![0], now) == 1;
+                break;
+            case OutboxOperationKind.Remove:
+                foreach (var id in operation.Ids!)
+                {
+                    _delete.Bind(1, id).Execute();
+                }
+
+                break;
+            case OutboxOperationKind.Get:
+                operation.Result = Read(_get, operation.Ids![0]);
+                break;
+            case OutboxOperationKind.Load:
+                operation.Result = Read(_load, operation.State!.Value);
+                break;
+            case OutboxOperationKind.MarkDelivered:
+                foreach (var id in operation.Ids!)
+                {
+                    _markDelivered.Bind(1, id).Bind(2, operation.Before).Execute();
+                }
+
+                break;
+            case OutboxOperationKind.Purge:
+                _purge.Parameters[0].Value = operation.State!.Value;
+                _purge.Parameters[1].Value = operation.Before;
+                operation.Removed = _purge.ExecuteNonQuery();
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Refuses to write into a transaction left open by a failed rollback: a lone statement would join it, be reported as
+    /// written, and never be committed. One more rollback is tried; if it fails, every call fails from then on.
+    /// </summary>
+    private void EnsureNoOpenTransaction()
+    {
+        if (_broken is { } broken)
+        {
+            throw new UsageOutboxException($"The usage outbox '{_path}' can no longer commit (a rollback failed); reopen it to continue.", broken);
+        }
+
+        if (raw.sqlite3_get_autocommit(_connection.Handle) == 0)
+        {
+            RollBack();
+        }
+    }
+
+    private void RollBack()
+    {
+        try
+        {
+            _rollback.Execute();
+        }
+        catch (SqliteException e)
+        {
+            _broken = e;
+            throw new UsageOutboxException($"The usage outbox '{_path}' could not roll back a failed commit; it refuses further writes until reopened.", e);
+        }
+    }
+
+    private static int Write(RawStatement statement, OutboxRow row, long now) =>
+        statement.Bind(1, row.OperationId).Bind(2, row.State).Bind(3, row.Payload).Bind(4, row.CreatedAt).Bind(5, now).Execute();
+
+    private List<OutboxEntry> Read(SqliteCommand command, object parameter)
+    {
+        command.Parameters[0].Value = parameter;
+        using var reader = command.ExecuteReader();
+        var result = new List<OutboxEntry>();
+        while (reader.Read())
+        {
+            var id = reader.GetString(0);
+            try
+            {
+                // Rows are TEXT; reading their bytes skips a UTF-16 copy of every payload (recovery reads many).
+                var entry = OutboxEntry.FromJson(reader.GetFieldValue<byte[]>(1));
+                var state = (OutboxEntryState)reader.GetInt32(2);
+                if (state == OutboxEntryState.Delivered && entry.State != OutboxEntryState.Delivered)
+                {
+                    // Marked delivered in place: the payload is the pending report it was.
+                    entry = EarlierTombstone(entry, DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)));
+                }
+
+                result.Add(entry);
+            }
+            catch (JsonException e)
+            {
+                throw new UsageOutboxException($"The usage outbox row '{id}' in '{_path}' cannot be read ({e.Message}); the file was left untouched.", e);
+            }
+        }
+
+        return result;
+    }
+
+    private static OutboxEntry EarlierTombstone(OutboxEntry report, DateTimeOffset deliveredAt) => report with
+    {
+        State = OutboxEntryState.Delivered,
+        Outcome = Metering.ReportState.Delivered,
+        CreatedAt = deliveredAt,
+        LastError = null,
+    };
+
+    private SqliteCommand Command(string sql, params (string Name, SqliteType Type)[] parameters)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, type) in parameters)
+        {
+            command.Parameters.Add(name, type);
+        }
+
+        return command;
+    }
+}

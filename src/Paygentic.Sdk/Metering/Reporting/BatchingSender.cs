@@ -1,0 +1,165 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace Paygentic.Sdk.Metering.Reporting;
+
+/// <summary>
+/// Reads one channel and sends what it collects: up to <c>maxBatch</c> reports, lingering up to
+/// <see cref="MeteringOptions.BatchInterval"/> for more unless a caller waits for one of them, with at most
+/// <see cref="MeteringOptions.MaxConcurrentSends"/> sends in flight (each holds a slot until it has settled).
+/// </summary>
+internal sealed class BatchingSender(
+    Channel<ReportItem> channel,
+    int maxBatch,
+    Func<List<ReportItem>, Task> send,
+    ReportScheduler scheduler,
+    Func<CancellationToken> lingerCut,
+    MeteringOptions options,
+    TimeProvider time,
+    ILogger logger) : IDisposable
+{
+    private readonly SemaphoreSlim _slots = new(options.MaxConcurrentSends, options.MaxConcurrentSends);
+
+    public async Task RunAsync(CancellationToken token)
+    {
+        var reader = channel.Reader;
+        try
+        {
+            while (true)
+            {
+                await _slots.WaitAsync(token).ConfigureAwait(false);
+                var batch = new List<ReportItem>();
+                try
+                {
+                    if (!await reader.WaitToReadAsync(token).ConfigureAwait(false))
+                    {
+                        _slots.Release();
+                        return;
+                    }
+
+                    var waited = Collect(reader, batch);
+                    if (options.BatchInterval > TimeSpan.Zero && batch.Count > 0 && batch.Count < maxBatch && !waited)
+                    {
+                        await LingerAsync(reader, batch, token).ConfigureAwait(false);
+                    }
+                }
+                catch
+                {
+                    _slots.Release();
+                    throw;
+                }
+
+                if (batch.Count == 0)
+                {
+                    _slots.Release();
+                    continue;
+                }
+
+                _ = SendAsync(batch);
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Waits until every send in flight has ended (each gives its slot back), or the token fires.</summary>
+    public async Task WaitForSendsAsync(CancellationToken token)
+    {
+        var taken = 0;
+        try
+        {
+            for (; taken < options.MaxConcurrentSends; taken++)
+            {
+                await _slots.WaitAsync(token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Out of time: the sends still running are cancelled by the caller.
+        }
+        finally
+        {
+            if (taken > 0)
+            {
+                _slots.Release(taken);
+            }
+        }
+    }
+
+    public void Dispose() => _slots.Dispose();
+
+    /// <summary>Moves queued reports into the batch; returns whether a caller waits for one of those it moved.</summary>
+    private bool Collect(ChannelReader<ReportItem> reader, List<ReportItem> batch)
+    {
+        var read = false;
+        var waited = false;
+        while (batch.Count < maxBatch && reader.TryRead(out var item))
+        {
+            read = true;
+            if (item.TryTake())
+            {
+                batch.Add(item);
+                waited = waited || item.HasWaiters;
+            }
+        }
+
+        if (read)
+        {
+            scheduler.RoomFreed();
+        }
+
+        return waited;
+    }
+
+    /// <summary>Waits up to the batch interval for more reports, unless the batch fills, a caller waits, or a flush cuts it.</summary>
+    private async Task LingerAsync(ChannelReader<ReportItem> reader, List<ReportItem> batch, CancellationToken token)
+    {
+        // Read before looking for waiters: a flush adds its waiters first, then cuts, so one of the two is seen.
+        var cut = lingerCut();
+        if (batch.Exists(i => i.HasWaiters))
+        {
+            return;
+        }
+
+        using var linger = new CancellationTokenSource(options.BatchInterval, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(linger.Token, token, cut);
+        try
+        {
+            while (batch.Count < maxBatch && await reader.WaitToReadAsync(linked.Token).ConfigureAwait(false))
+            {
+                if (Collect(reader, batch))
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!token.IsCancellationRequested)
+        {
+            // The interval is over, or a flush cut it short: send what was collected.
+        }
+    }
+
+    private async Task SendAsync(List<ReportItem> batch)
+    {
+        try
+        {
+            await send(batch).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // A bug or a failing outbox: put the items back for a later round rather than lose them.
+            MeteringLog.LoopFailed(logger, e.GetType().Name);
+            foreach (var item in batch)
+            {
+                item.DueAt = time.GetUtcNow() + options.RetryBaseDelay;
+                item.Retry();
+                item.Signal(ReportState.Queued);
+            }
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+}

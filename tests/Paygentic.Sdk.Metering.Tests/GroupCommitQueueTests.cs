@@ -1,0 +1,154 @@
+using Paygentic.Sdk.Outbox.Sqlite;
+
+namespace Paygentic.Sdk.Metering.Tests;
+
+/// <summary>The SQLite outbox's group commit, without SQLite: batching, ordering, failure isolation, closing.</summary>
+public sealed class GroupCommitQueueTests
+{
+    private sealed class Op(int value, bool poisoned = false) : GroupCommitItem
+    {
+        public int Value { get; } = value;
+
+        public bool Poisoned { get; } = poisoned;
+    }
+
+    [Fact]
+    public void A_lone_caller_commits_on_its_own_thread_and_gets_a_completed_task()
+    {
+        var commits = new List<(int Thread, int Count)>();
+        var queue = new GroupCommitQueue<Op>(16, batch => commits.Add((Environment.CurrentManagedThreadId, batch.Count)), e => e);
+
+        var task = queue.Submit(new Op(1));
+
+        task.IsCompletedSuccessfully.Should().BeTrue("the caller that finds the queue idle commits before returning");
+        commits.Should().Equal((Environment.CurrentManagedThreadId, 1));
+    }
+
+    [Fact]
+    public async Task Callers_that_arrive_during_a_commit_share_the_next_one_and_none_is_lost()
+    {
+        using var inCommit = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var committed = new List<int>();
+        var batches = new List<int>();
+        var queue = new GroupCommitQueue<Op>(100, batch =>
+        {
+            if (batch[0].Value == 0)
+            {
+                inCommit.Set();
+                release.Wait();
+            }
+
+            lock (committed)
+            {
+                committed.AddRange(batch.Select(o => o.Value));
+                batches.Add(batch.Count);
+            }
+        }, e => e);
+
+        var first = Task.Run(() => queue.Submit(new Op(0)));
+        inCommit.Wait(TimeSpan.FromSeconds(10)).Should().BeTrue();
+        var waiting = Enumerable.Range(1, 50).Select(i => queue.Submit(new Op(i))).ToList();
+        waiting.Should().OnlyContain(t => !t.IsCompleted, "a commit is in progress: they wait for the next one");
+        release.Set();
+
+        await Task.WhenAll(waiting.Append(first)).WaitAsync(TimeSpan.FromSeconds(10));
+        committed.Should().BeEquivalentTo(Enumerable.Range(0, 51));
+        batches.Should().Equal(1, 50);
+    }
+
+    [Fact]
+    public async Task Sixteen_writers_lose_nothing_and_share_commits()
+    {
+        var committed = 0;
+        var queue = new GroupCommitQueue<Op>(512, batch => Interlocked.Add(ref committed, batch.Count), e => e);
+
+        var writers = Enumerable.Range(0, 16).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < 2000; i++)
+            {
+                await queue.Submit(new Op(i));
+            }
+        }));
+        await Task.WhenAll(writers).WaitAsync(TimeSpan.FromSeconds(60));
+
+        committed.Should().Be(32_000);
+        queue.Commits.Should().BeLessThanOrEqualTo(32_000);
+    }
+
+    [Fact]
+    public async Task A_failing_operation_fails_only_its_own_caller()
+    {
+        using var inCommit = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var queue = new GroupCommitQueue<Op>(100, batch =>
+        {
+            if (batch[0].Value == 0)
+            {
+                inCommit.Set();
+                release.Wait();
+            }
+
+            if (batch.Any(o => o.Poisoned))
+            {
+                throw new IOException("disk says no");
+            }
+        }, e => new UsageOutboxException("wrapped", e));
+
+        var first = Task.Run(() => queue.Submit(new Op(0)));
+        inCommit.Wait(TimeSpan.FromSeconds(10)).Should().BeTrue();
+        var good = queue.Submit(new Op(1));
+        var bad = queue.Submit(new Op(2, poisoned: true));
+        var alsoGood = queue.Submit(new Op(3));
+        release.Set();
+        await first;
+
+        await good.WaitAsync(TimeSpan.FromSeconds(10));
+        await alsoGood.WaitAsync(TimeSpan.FromSeconds(10));
+        (await bad.Invoking(t => t.WaitAsync(TimeSpan.FromSeconds(10))).Should().ThrowAsync<UsageOutboxException>()).Which.InnerException.Should().BeOfType<IOException>();
+    }
+
+    [Fact]
+    public async Task A_batch_never_exceeds_the_limit()
+    {
+        using var inCommit = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var sizes = new List<int>();
+        var queue = new GroupCommitQueue<Op>(7, batch =>
+        {
+            if (batch[0].Value == 0)
+            {
+                inCommit.Set();
+                release.Wait();
+            }
+
+            lock (sizes)
+            {
+                sizes.Add(batch.Count);
+            }
+        }, e => e);
+
+        var first = Task.Run(() => queue.Submit(new Op(0)));
+        inCommit.Wait(TimeSpan.FromSeconds(10)).Should().BeTrue();
+        var rest = Enumerable.Range(1, 30).Select(i => queue.Submit(new Op(i))).ToList();
+        release.Set();
+        await Task.WhenAll(rest.Append(first)).WaitAsync(TimeSpan.FromSeconds(10));
+
+        sizes.Should().OnlyContain(s => s <= 7);
+        sizes.Sum().Should().Be(31);
+    }
+
+    [Fact]
+    public async Task Closing_commits_what_was_queued_and_refuses_what_comes_after()
+    {
+        var committed = 0;
+        var queue = new GroupCommitQueue<Op>(16, batch => committed += batch.Count, e => e);
+        await queue.Submit(new Op(1));
+
+        await queue.CloseAsync();
+
+        committed.Should().Be(1);
+        Action late = () => queue.Submit(new Op(2));
+        late.Should().Throw<ObjectDisposedException>();
+    }
+}
