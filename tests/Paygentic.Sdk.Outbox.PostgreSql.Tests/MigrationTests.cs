@@ -73,7 +73,7 @@ public sealed class MigrationTests(SchemaFixture db) : IClassFixture<SchemaFixtu
         error.DatabaseVersion.Should().Be(newer);
         error.SupportedVersion.Should().Be(PostgreSqlOutboxMigrator.LatestVersion);
         error.Schema.Should().Be(schema);
-        error.Should().BeAssignableTo<Paygentic.Sdk.Metering.Reporting.UsageOutboxException>();
+        error.Should().BeAssignableTo<Paygentic.Sdk.UsageOutboxException>();
 
         var store = () => db.StartStoreAsync(schema: schema);
         await store.Should().ThrowAsync<PostgreSqlOutboxSchemaException>();

@@ -17,7 +17,7 @@ public sealed class EmulatorDependencyInjectionTests
         await using var emulator = await PaygenticEmulator.StartAsync();
         var customer = await emulator.OnboardCustomerAsync(prefundUsd: 1m);
         var services = new ServiceCollection();
-        services.AddPaygentic(emulator).AddMeteringGuard(_ => { }).UseInMemoryOutbox();
+        services.AddPaygentic(emulator).AddMeteringGuard(_ => { }).UseOutbox(_ => new InMemoryUsageOutbox());
         await using var provider = services.BuildServiceProvider();
         var guard = provider.GetRequiredService<IMeteringGuard>();
 
