@@ -73,19 +73,20 @@ public sealed class TestServer : IAsyncLifetime
 }
 
 /// <summary>One customer's wallet in the emulator's admin ledger, in nanodollars.</summary>
-internal sealed record Ledger(long Prefunds, long Balance, long Held, long Charged, IReadOnlyDictionary<string, long> Charges, bool InvariantHolds)
+internal sealed record Ledger(long Prefunds, long Balance, long Held, long Charged, IReadOnlyDictionary<string, long> Charges, int ChargeRows, bool InvariantHolds)
 {
     public static async Task<Ledger> ReadAsync(Uri emulator, string customerId)
     {
         using var http = new HttpClient { BaseAddress = emulator };
         JsonNode ledger = JsonNode.Parse(await http.GetStringAsync("/_emulator/ledger/" + customerId))!;
         var charges = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (JsonNode? charge in ledger["charges"]?.AsArray() ?? [])
+        JsonArray rows = ledger["charges"]?.AsArray() ?? [];
+        foreach (JsonNode? charge in rows)
         {
             charges[(string)charge!["idempotencyKey"]!] = (long)charge["amount"]!;
         }
 
-        return new Ledger((long)ledger["prefunds"]!, (long)ledger["balance"]!, (long)ledger["held"]!, (long)ledger["charged"]!, charges, (bool)ledger["invariant"]!["holds"]!);
+        return new Ledger((long)ledger["prefunds"]!, (long)ledger["balance"]!, (long)ledger["held"]!, (long)ledger["charged"]!, charges, rows.Count, (bool)ledger["invariant"]!["holds"]!);
     }
 
     /// <summary>Polls until the expected reports were delivered (the server sends them in the background).</summary>

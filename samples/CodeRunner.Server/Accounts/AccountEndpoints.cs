@@ -98,6 +98,9 @@ internal static class AccountEndpoints
             ["name"] = account.Name,
             ["email"] = account.Email,
             ["plan"] = account.PlanId,
+            // Paygentic's ids are not secrets; support and the user's own reconciliation need them.
+            ["customer_id"] = account.CustomerId,
+            ["subscription_id"] = account.SubscriptionId,
             ["billing"] = settings.Billing.ToString().ToLowerInvariant(),
             ["state"] = status?.Value,
             ["checkout_url"] = active ? null : account.CheckoutUrl?.ToString(),

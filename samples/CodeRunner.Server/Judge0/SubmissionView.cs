@@ -17,10 +17,14 @@ internal sealed class SubmissionView(Func<int, string?> languageName)
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(fields);
+        // A verdict becomes visible with its charge: until billing is settled the submission still reads as Processing.
+        SubmissionRecord shown = record.StatusId > JudgeStatus.Processing.Id && record.Billing == BillingState.Authorized
+            ? record with { StatusId = JudgeStatus.Processing.Id, Outcome = null, FinishedAt = null }
+            : record;
         var body = new JsonObject();
         foreach (string name in fields.Names)
         {
-            body[name] = Field(record, name, base64);
+            body[name] = Field(shown, name, base64);
         }
 
         return body;
