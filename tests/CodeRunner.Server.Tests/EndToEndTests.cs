@@ -25,7 +25,7 @@ public sealed class EndToEndTests(TestServer server) : IClassFixture<TestServer>
         // Before the checkout is paid the user cannot be charged: 402, nothing queued.
         Reply refused = await client.CreateAsync(new JsonObject { ["language_id"] = 71, ["source_code"] = "print(1)" });
         refused.Status.Should().Be(HttpStatusCode.PaymentRequired, refused.Text);
-        refused.Json!["code"]!.GetValue<string>().Should().NotBeNullOrEmpty();
+        refused.Json!["code"]!.GetValue<string>().Should().Be("NO_ACTIVE_SUBSCRIPTION");
         refused.Json!["error"]!.GetValue<string>().Should().StartWith("payment required");
         refused.Json!["billing_portal_url"]!.GetValue<string>().Should().Be(new Uri(server.Url, "/billing-portal").ToString());
 
