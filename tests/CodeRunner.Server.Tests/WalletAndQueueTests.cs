@@ -65,7 +65,7 @@ public sealed class WalletAndQueueTests(WalletAndQueueTests.SmallServer server) 
         using Judge0Client client = server.Server.Client(token);
         JsonObject Sleeper(string seconds) => new() { ["language_id"] = 71, ["source_code"] = $"import time\ntime.sleep({seconds})\nprint('done')", ["cpu_time_limit"] = 1, ["wall_time_limit"] = 8 };
 
-        string running = (string)(await client.CreateAsync(Sleeper("4"))).Json!["token"]!;
+        string running = (string)(await client.CreateAsync(Sleeper("6"))).Json!["token"]!;
         await WaitForStatusAsync(client, running, 2); // the only worker is busy from here on
         string queued = (string)(await client.CreateAsync(Sleeper("0"))).Json!["token"]!;
         string queued2 = (string)(await client.CreateAsync(Sleeper("0"))).Json!["token"]!;
