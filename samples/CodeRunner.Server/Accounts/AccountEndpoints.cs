@@ -92,6 +92,7 @@ internal static class AccountEndpoints
         AccountRecord account = Authentication.Account(context);
         SubscriptionStatus? status = await accounts.SubscriptionStatusAsync(account, context.RequestAborted).ConfigureAwait(false);
         bool active = status == SubscriptionStatus.Active;
+        long spend = await submissions.SpendAsync(account.Id, context.RequestAborted).ConfigureAwait(false);
         return Judge0Results.Json(new JsonObject
         {
             ["id"] = account.Id,
@@ -105,8 +106,8 @@ internal static class AccountEndpoints
             ["state"] = status?.Value,
             ["checkout_url"] = active ? null : account.CheckoutUrl?.ToString(),
             ["prefund_usd"] = settings.Catalogue.PrefundUsd.ToString(CultureInfo.InvariantCulture),
-            ["spend_usd"] = new Nanodollars(account.SpendNanos).ToUsd().ToString(CultureInfo.InvariantCulture),
-            ["spend_nanodollars"] = account.SpendNanos,
+            ["spend_usd"] = new Nanodollars(spend).ToUsd().ToString(CultureInfo.InvariantCulture),
+            ["spend_nanodollars"] = spend,
             ["submissions"] = await submissions.CountAsync(account.Id, context.RequestAborted).ConfigureAwait(false),
             ["billing_portal_url"] = $"{context.Request.Scheme}://{context.Request.Host}/billing-portal",
         });

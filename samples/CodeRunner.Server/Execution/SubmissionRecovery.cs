@@ -26,7 +26,7 @@ internal sealed class SubmissionRecovery(
                 if (record.Billing == BillingState.Authorized && record.TicketJson is not null)
                 {
                     await billing.CancelAsync(record.TicketJson, cancellationToken).ConfigureAwait(false);
-                    await store.SetBillingAsync(record.Token, record.AccountId, BillingState.Cancelled, 0, cancellationToken).ConfigureAwait(false);
+                    await store.SetBillingAsync(record.Token, BillingState.Cancelled, 0, cancellationToken).ConfigureAwait(false);
                 }
 
                 await store.DeleteAsync(record.Token, cancellationToken).ConfigureAwait(false);

@@ -22,12 +22,12 @@ internal sealed class SubmissionSettlement(ISubmissionBilling billing, Submissio
         if (JudgeStatus.FromId(statusId).IsBillable && outcome is not null)
         {
             long charge = await billing.CompleteAsync(record.TicketJson, record.Input, outcome, cancellationToken).ConfigureAwait(false);
-            await store.SetBillingAsync(record.Token, record.AccountId, BillingState.Charged, charge, cancellationToken).ConfigureAwait(false);
+            await store.SetBillingAsync(record.Token, BillingState.Charged, charge, cancellationToken).ConfigureAwait(false);
         }
         else
         {
             await billing.CancelAsync(record.TicketJson, cancellationToken).ConfigureAwait(false);
-            await store.SetBillingAsync(record.Token, record.AccountId, BillingState.Cancelled, 0, cancellationToken).ConfigureAwait(false);
+            await store.SetBillingAsync(record.Token, BillingState.Cancelled, 0, cancellationToken).ConfigureAwait(false);
         }
     }
 }

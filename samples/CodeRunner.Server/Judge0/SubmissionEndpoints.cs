@@ -143,7 +143,7 @@ internal static class SubmissionEndpoints
         if (record.Billing == BillingState.Authorized && record.TicketJson is not null)
         {
             await billing.CancelAsync(record.TicketJson, CancellationToken.None).ConfigureAwait(false);
-            await store.SetBillingAsync(token, record.AccountId, BillingState.Cancelled, 0, CancellationToken.None).ConfigureAwait(false);
+            await store.SetBillingAsync(token, BillingState.Cancelled, 0, CancellationToken.None).ConfigureAwait(false);
         }
 
         await store.DeleteAsync(token, CancellationToken.None).ConfigureAwait(false);

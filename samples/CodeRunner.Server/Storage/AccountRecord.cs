@@ -20,7 +20,5 @@ internal sealed record AccountRecord
 
     public Uri? CheckoutUrl { get; init; }
 
-    public long SpendNanos { get; init; }
-
     public required DateTimeOffset CreatedAt { get; init; }
 }

@@ -6,7 +6,7 @@ namespace CodeRunner.Server.Storage;
 /// <summary>Accounts in the database. Only token hashes are stored; a token is shown once, at sign-up or rotation.</summary>
 internal sealed class AccountStore(ServerDatabase database)
 {
-    private const string Columns = "id, email, name, token_hash, customer_id, subscription_id, plan_id, checkout_url, spend_nanos, created_at";
+    private const string Columns = "id, email, name, token_hash, customer_id, subscription_id, plan_id, checkout_url, created_at";
     private const int SqliteConstraint = 19;
 
     /// <summary>Claims the e-mail for a new account; false when an account (or a sign-up under way) already has it.</summary>
@@ -100,8 +100,7 @@ internal sealed class AccountStore(ServerDatabase database)
             SubscriptionId = r.IsDBNull(5) ? null : r.GetString(5),
             PlanId = r.GetString(6),
             CheckoutUrl = r.IsDBNull(7) ? null : new Uri(r.GetString(7)),
-            SpendNanos = r.GetInt64(8),
-            CreatedAt = DateTimeOffset.Parse(r.GetString(9), CultureInfo.InvariantCulture),
+            CreatedAt = DateTimeOffset.Parse(r.GetString(8), CultureInfo.InvariantCulture),
         };
     }
 }

@@ -19,7 +19,6 @@ internal sealed class ServerDatabase
             subscription_id TEXT,
             plan_id TEXT NOT NULL,
             checkout_url TEXT,
-            spend_nanos INTEGER NOT NULL DEFAULT 0,
             created_at TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS submissions (
             seq INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -78,29 +78,29 @@ internal sealed class SubmissionStore(ServerDatabase database)
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Records the end of billing and adds the charge to the account's spend, in one transaction.</summary>
-    public async Task SetBillingAsync(string token, string accountId, BillingState state, long chargeNanos, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records the end of billing. One conditional UPDATE: settling the same submission twice (after a restart) changes
+    /// nothing the second time. The account's spend is the sum of these charges, so it needs no second write.
+    /// </summary>
+    public async Task SetBillingAsync(string token, BillingState state, long chargeNanos, CancellationToken cancellationToken)
     {
         await using SqliteConnection connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using SqliteCommand command = connection.CreateCommand();
-        command.Transaction = transaction;
         command.CommandText = "UPDATE submissions SET billing = $state, charge_nanos = $charge, ticket_json = NULL WHERE token = $token AND billing = 'Authorized'";
         command.Parameters.AddWithValue("$token", token);
         command.Parameters.AddWithValue("$state", state.ToString());
         command.Parameters.AddWithValue("$charge", chargeNanos);
-        if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1 && chargeNanos != 0)
-        {
-            // Only the transition adds to the spend: finishing the same submission twice (after a restart) adds once.
-            await using SqliteCommand spend = connection.CreateCommand();
-            spend.Transaction = transaction;
-            spend.CommandText = "UPDATE accounts SET spend_nanos = spend_nanos + $charge WHERE id = $account";
-            spend.Parameters.AddWithValue("$charge", chargeNanos);
-            spend.Parameters.AddWithValue("$account", accountId);
-            await spend.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    /// <summary>What the account has been charged so far, in nanodollars.</summary>
+    public async Task<long> SpendAsync(string accountId, CancellationToken cancellationToken)
+    {
+        await using SqliteConnection connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT COALESCE(SUM(charge_nanos), 0) FROM submissions WHERE account_id = $a AND billing = 'Charged'";
+        command.Parameters.AddWithValue("$a", accountId);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
     public async Task DeleteAsync(string token, CancellationToken cancellationToken)
