@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""Load for CodeRunner.Server's benchmark lines (run by bench/run).
+
+usage: server-load.py N REPS METERED_URL METERED_TOKEN METERED_PID OFF_URL OFF_TOKEN OFF_PID
+
+Two servers run side by side, one metered and one with --billing off; the load alternates between them, one
+repetition each in turn, so both see the same machine (others' load drifts over minutes). 16 concurrent clients each
+POST `print(1)` in Python with wait=true over keep-alive connections. Every repetition prints `sample` lines:
+submissions per second, the server process's own CPU per submission (utime+stime of its PID from /proc: the
+sandboxes are its children and are not counted), and for the metered one the p50 time inside the guard's calls that
+the server measured in-process (/_server/stats).
+"""
+import http.client
+import json
+import os
+import sys
+import threading
+import time
+from urllib.parse import urlparse
+
+n, reps = int(sys.argv[1]), int(sys.argv[2])
+servers = {
+    "metered": (urlparse(sys.argv[3]), sys.argv[4], int(sys.argv[5])),
+    "off": (urlparse(sys.argv[6]), sys.argv[7], int(sys.argv[8])),
+}
+CALLERS = 16
+BODY = json.dumps({"language_id": 71, "source_code": "print(1)"})
+
+
+def server_cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime, children excluded
+
+
+def call(connection, token, method, path, body=None):
+    connection.request(method, path, body=body, headers={"X-Auth-Token": token, "Content-Type": "application/json"})
+    response = connection.getresponse()
+    return response.status, response.read()
+
+
+def run(target, token, total):
+    remaining = [total]
+    failures = [0]
+    lock = threading.Lock()
+
+    def worker():
+        connection = http.client.HTTPConnection(target.hostname, target.port, timeout=120)
+        while True:
+            with lock:
+                if remaining[0] == 0:
+                    break
+                remaining[0] -= 1
+            status, _ = call(connection, token, "POST", "/submissions?base64_encoded=false&wait=true&fields=status_id", BODY)
+            if status != 201:
+                with lock:
+                    failures[0] += 1
+        connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(CALLERS)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.monotonic() - started, failures[0]
+
+
+for mode, (target, token, _) in servers.items():
+    run(target, token, max(100, n))  # warm-up: tiered JIT (the metered path has more to compile), pools, caches
+for _ in range(reps):
+    for mode, (target, token, pid) in servers.items():
+        control = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
+        call(control, token, "POST", "/_server/stats/reset")
+        cpu_before = server_cpu_seconds(pid)
+        elapsed, failures = run(target, token, n)
+        cpu = server_cpu_seconds(pid) - cpu_before
+        if failures:
+            print(f"server-load ({mode}): {failures} of {n} submissions were not accepted", file=sys.stderr)
+        print(f"sample server_{mode}_submissions_per_s {n / elapsed:.1f}")
+        print(f"sample server_{mode}_cpu_us_per_submission {cpu * 1e6 / n:.0f}")
+        if mode == "metered":
+            _, stats = call(control, token, "GET", "/_server/stats")
+            print(f"sample server_metering_added_p50_us {json.loads(stats)['guard_p50_us']}")
+        control.close()
+        sys.stdout.flush()
