@@ -117,8 +117,7 @@ internal static class ServerApp
                 options.WaitForDelivery = false; // the report is durable in the outbox; the worker need not wait for the network
                 // A dead process's authorization: keep it when its submission was accepted (recovery runs or settles
                 // it, charging once), forget it when the process died before the submission's row was written.
-                options.RecoveryPolicy = RecoveryPolicy.Callback;
-                options.RecoveryCallback = (ticket, _) => ValueTask.FromResult(
+                options.Recovery = (ticket, _) => ValueTask.FromResult(
                     SubmissionTariff.TokenOf(ticket.OperationId) is { } token && submissions.Exists(token)
                         ? RecoveryDecision.Keep
                         : RecoveryDecision.Skip);
