@@ -68,6 +68,11 @@ flow() {
   stop
 }
 
-flow legacy
-flow standard
+# With `newer` (the 2026-08-06 contract, which no longer describes legacy prepaid billing): standard billing only.
+if [[ ${1:-} == newer ]]; then
+  flow standard
+else
+  flow legacy
+  flow standard
+fi
 echo "coderunner-server flow: ok"

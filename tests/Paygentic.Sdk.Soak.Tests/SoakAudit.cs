@@ -12,7 +12,7 @@ public sealed record SoakReport(int Operations, int Charged, int Duplicates, int
 /// Audits the emulator's ledger against what the client processes recorded. Every operation falls in one class:
 /// completed (<c>done</c> seen: its report was durable before the kill) — charged exactly once at its actual usage;
 /// authorized only (its ticket was durable, the process died in its work) — charged exactly once, either at its
-/// estimate (recovered by the next process under RecoveryPolicy.ReportEstimate) or at its actual usage (it completed
+/// estimate (recovered by the next process with the default Recovery, RecoveryDecision.ReportEstimate) or at its actual usage (it completed
 /// but died before saying so); started only (died while authorizing) — charged at most once, and then only at its
 /// estimate (the ticket was written, the line was not). Nothing else may be charged, and the wallet must balance
 /// to the nanodollar.
