@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Time.Testing;
 using Paygentic.Sdk.Metering.Reporting;
 
@@ -49,7 +50,7 @@ internal sealed class ReporterDriver : IDisposable
             parked = _parked.Task;
         }
 
-        var nextScan = await parked.WaitAsync(Bound);
+        var nextScan = await Bounded(parked, "the scheduler parks on its timer");
         _time.Advance(by);
         var now = _time.GetUtcNow();
         if (now >= nextScan)
@@ -59,7 +60,7 @@ internal sealed class ReporterDriver : IDisposable
     }
 
     /// <summary>Completes once <paramref name="condition"/> holds, checked now and after each settled batch, round and linger.</summary>
-    public Task UntilAsync(Func<bool> condition)
+    public Task UntilAsync(Func<bool> condition, [CallerArgumentExpression(nameof(condition))] string? expression = null)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_gate)
@@ -72,7 +73,7 @@ internal sealed class ReporterDriver : IDisposable
             _waits.Add((condition, done));
         }
 
-        return done.Task.WaitAsync(Bound);
+        return Bounded(done.Task, expression);
     }
 
     public void Dispose()
@@ -81,6 +82,30 @@ internal sealed class ReporterDriver : IDisposable
         _reporter.Scheduler.RoundCompleted = null;
         _reporter.Settler.Settled = null;
         _reporter.LegacySender.Lingering = null;
+    }
+
+    private static async Task<T> Bounded<T>(Task<T> task, string? expected)
+    {
+        try
+        {
+            return await task.WaitAsync(Bound);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"Never came to pass within {Bound.TotalSeconds} s: {expected}", e);
+        }
+    }
+
+    private static async Task Bounded(Task task, string? expected)
+    {
+        try
+        {
+            await task.WaitAsync(Bound);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"Never came to pass within {Bound.TotalSeconds} s: {expected}", e);
+        }
     }
 
     private static TaskCompletionSource<T> NewSource<T>() => new(TaskCreationOptions.RunContinuationsAsynchronously);
