@@ -169,18 +169,19 @@ public sealed class GuardTests : IDisposable
     {
         var calls = FailFirstUsageSends(2);
         await using var guard = NewGuard();
+        using var driver = new ReporterDriver(guard, _time);
         var result = await guard.RunAsync(Op(), (_, _) => Task.FromResult(0)).WaitAsync(Bound);
         result.ReportState.Should().Be(ReportState.Queued, "a report failure never fails the caller's work");
         (await _outbox.GetAsync("op-1", default))!.Attempts.Should().Be(1);
 
-        // The scheduler retries once the backoff has elapsed on the (fake) clock.
-        for (var i = 0; i < 200 && guard.Reports.PendingCount > 0; i++)
-        {
-            _time.Advance(TimeSpan.FromSeconds(1));
-            await Task.Delay(10);
-        }
+        // The scheduler retries once the backoff (1 s, then 2 s, each plus at most 20 % jitter) has elapsed on the fake
+        // clock: past the first, the second send fails and is recorded; past the second, the third delivers.
+        await driver.AdvanceAsync(TimeSpan.FromSeconds(2));
+        await driver.UntilAsync(() => Volatile.Read(ref calls.Value) == 2 && _outbox.GetAsync("op-1", default).Result?.Attempts == 2);
+        guard.Reports.PendingCount.Should().Be(1);
+        await driver.AdvanceAsync(TimeSpan.FromSeconds(3));
+        await driver.UntilAsync(() => guard.Reports.PendingCount == 0);
 
-        guard.Reports.PendingCount.Should().Be(0);
         calls.Value.Should().Be(3);
         _fake.UsageSent.Select(u => u.IdempotencyKey).Should().AllBe("op-1:usage");
         (await _outbox.UndeliveredCountAsync()).Should().Be(0);
@@ -211,6 +212,7 @@ public sealed class GuardTests : IDisposable
     {
         var calls = FailFirstUsageSends(2);
         await using var guard = NewGuard();
+        using var driver = new ReporterDriver(guard, _time);
         var estimate = new Dictionary<string, long> { ["bm_basicsub"] = 1, ["bm_exectime"] = 100 };
         var metadata = new Dictionary<string, string> { ["language"] = "python" };
 
@@ -220,24 +222,17 @@ public sealed class GuardTests : IDisposable
         // The caller fills the same dictionaries for its next operation while the report waits for its retries.
         estimate["bm_exectime"] = 999;
         metadata["language"] = "rust";
-        for (var i = 0; i < 200 && Volatile.Read(ref calls.Value) < 2; i++)
-        {
-            _time.Advance(TimeSpan.FromSeconds(1));
-            await Task.Delay(10);
-        }
+        await driver.AdvanceAsync(TimeSpan.FromSeconds(2)); // past the first backoff: the second send fails too
 
-        // The second failure wrote the entry again: its ticket still holds what the operation was authorized with.
-        await WaitUntil(() => _outbox.GetAsync("op-1", default).Result?.Attempts == 2);
+        // The second failure wrote the entry again (before it was settled): its ticket still holds what the operation was
+        // authorized with.
+        await driver.UntilAsync(() => Volatile.Read(ref calls.Value) == 2 && _outbox.GetAsync("op-1", default).Result?.Attempts == 2);
         var stored = (await _outbox.GetAsync("op-1", default))!;
         stored.Ticket.Estimate["bm_exectime"].Should().Be(100);
         stored.Ticket.Metadata!["language"].Should().Be("python");
-        for (var i = 0; i < 200 && guard.Reports.PendingCount > 0; i++)
-        {
-            _time.Advance(TimeSpan.FromSeconds(1));
-            await Task.Delay(10);
-        }
+        await driver.AdvanceAsync(TimeSpan.FromSeconds(3)); // past the second backoff: delivered
+        await driver.UntilAsync(() => guard.Reports.PendingCount == 0);
 
-        guard.Reports.PendingCount.Should().Be(0);
         _fake.UsageSent.Should().HaveCount(3, "two failures, then the delivery");
         var sent = _fake.UsageSent.Last();
         sent.Properties.Single(p => p.BillableMetricId == "bm_exectime").Quantity.Should().Be(100);
@@ -249,40 +244,47 @@ public sealed class GuardTests : IDisposable
     public async Task Background_reports_linger_for_the_batch_interval_and_share_one_batch_call()
     {
         await using var guard = NewGuard(o => { o.WaitForDelivery = false; o.ReservationPoolSize = 10; o.BatchInterval = TimeSpan.FromSeconds(1); });
+        using var driver = new ReporterDriver(guard, _time);
         for (var i = 0; i < 5; i++)
         {
             (await guard.RunAsync(Op($"op-{i}"), (_, _) => Task.FromResult(0)).WaitAsync(Bound)).ReportState.Should().Be(ReportState.Queued);
         }
 
-        await Task.Delay(50);
+        // The sender holds all five and waits (its linger timer armed) for more: nothing went out on its own.
+        await driver.UntilAsync(() => driver.LingeringBatch == 5);
         _fake.BatchSizes.Should().BeEmpty("the first report waits the interval for others");
         _fake.UsageSent.Should().BeEmpty();
 
-        // In steps, so a sender that started its linger late (a loaded machine) still sees its interval end.
-        for (var i = 0; i < 1500 && guard.Reports.PendingCount > 0; i++)
-        {
-            _time.Advance(TimeSpan.FromMilliseconds(100));
-            await Task.Delay(10);
-        }
+        // A moment before the interval ends the batch still lingers: a sixth report joins it.
+        _time.Advance(TimeSpan.FromMilliseconds(999));
+        (await guard.RunAsync(Op("op-5"), (_, _) => Task.FromResult(0)).WaitAsync(Bound)).ReportState.Should().Be(ReportState.Queued);
+        await driver.UntilAsync(() => driver.LingeringBatch == 6);
+        _fake.BatchSizes.Should().BeEmpty();
 
-        guard.Reports.PendingCount.Should().Be(0);
-        _fake.BatchSizes.Should().Equal(5);
+        // The interval ends: one batch call carries all six.
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        await driver.UntilAsync(() => guard.Reports.PendingCount == 0);
+        _fake.BatchSizes.Should().Equal(6);
     }
 
     [Fact]
     public async Task A_flush_sends_a_lingering_batch_at_once()
     {
         await using var guard = NewGuard(o => { o.WaitForDelivery = false; o.ReservationPoolSize = 10; o.BatchInterval = TimeSpan.FromHours(1); });
+        using var driver = new ReporterDriver(guard, _time);
         for (var i = 0; i < 3; i++)
         {
             await guard.RunAsync(Op($"op-{i}"), (_, _) => Task.FromResult(0)).WaitAsync(Bound);
         }
 
-        await Task.Delay(50);
+        await driver.UntilAsync(() => driver.LingeringBatch == 3); // all three linger in the sender
+        _fake.BatchSizes.Should().BeEmpty();
         var flushed = await guard.Reports.FlushAsync().WaitAsync(Bound);
 
         flushed.Delivered.Should().Be(3, "the flush cut the hour-long linger short; the clock never moved");
-        _fake.UsageSent.Select(u => u.IdempotencyKey).Should().OnlyHaveUniqueItems().And.HaveCount(3, "each report sent once (in one batch, unless the sender was descheduled before lingering)");
+        _time.GetUtcNow().Should().Be(Start);
+        _fake.BatchSizes.Should().Equal(3);
+        _fake.UsageSent.Select(u => u.IdempotencyKey).Should().OnlyHaveUniqueItems().And.HaveCount(3, "each report sent once, in the one batch");
     }
 
     [Fact]
@@ -392,8 +394,9 @@ public sealed class GuardTests : IDisposable
             IsPartial = true,
         });
         await using var guard = NewGuard();
+        using var driver = new ReporterDriver(guard, _time);
         await guard.StartAsync(default);
-        await WaitUntil(() => !_fake.BatchSizes.IsEmpty && guard.Reports.PendingCount <= 1);
+        await driver.UntilAsync(() => !_fake.BatchSizes.IsEmpty && guard.Reports.PendingCount <= 1);
 
         _fake.BatchSizes.Should().Equal(5);
         guard.Reports.PendingCount.Should().Be(1, "only the transient item stays pending");
@@ -419,7 +422,7 @@ public sealed class GuardTests : IDisposable
 
         await using var guard = NewGuard(o => o.QueueCapacity = 10);
         await guard.StartAsync(default);
-        var flushed = await UnstickOnFailure(guard, () => guard.Reports.FlushAsync().WaitAsync(Bound));
+        var flushed = await StopOnFailure(guard, () => guard.Reports.FlushAsync().WaitAsync(Bound));
 
         // (Delivered counts only what was still pending when the flush began: the reporter starts sending at start.)
         flushed.DeadLettered.Should().Be(0);
@@ -468,22 +471,30 @@ public sealed class GuardTests : IDisposable
             });
         };
 
-        await using var guard = NewGuard(o => o.QueueCapacity = 10);
+        // A first backoff of 2–2.4 s against a scan for due retries every second: the scan at 1 s finds them not due.
+        await using var guard = NewGuard(o => { o.QueueCapacity = 10; o.RetryBaseDelay = TimeSpan.FromSeconds(2); });
+        using var driver = new ReporterDriver(guard, _time);
         await guard.StartAsync(default);
-        await UnstickOnFailure(guard, async () =>
+        await StopOnFailure(guard, async () =>
         {
-            await WaitUntil(() => guard.Reports.PendingCount == failing.Count);
+            await driver.UntilAsync(() => guard.Reports.PendingCount == failing.Count);
             return 0;
         });
+        _time.GetUtcNow().Should().Be(Start, "the refills needed no tick");
 
-        // The refills go on while the backoff runs, but a report in backoff is not sent before it is due.
-        await Task.Delay(200);
-        _time.GetUtcNow().Should().Be(Start);
-        guard.Reports.PendingCount.Should().Be(failing.Count);
+        // The refills went on while the backoff runs; now a scan runs (awaited) with every failed report not yet due. It
+        // hands none to a sender: each stays idle (a report handed over would be queued, in flight, or already resent).
+        await StopOnFailure(guard, async () =>
+        {
+            await driver.AdvanceAsync(TimeSpan.FromSeconds(1));
+            return 0;
+        });
+        driver.Reporter.PendingItems.Should().HaveCount(failing.Count).And.OnlyContain(i => i.IsIdle && i.DueAt > _time.GetUtcNow());
         attempts.Should().HaveCount(backlog).And.OnlyContain(a => a.Value == 1, "nothing is resent before its backoff elapsed");
 
-        _time.Advance(TimeSpan.FromSeconds(2));
-        await WaitUntil(() => guard.Reports.PendingCount == 0);
+        // Past every backoff, the next scan resends them.
+        await driver.AdvanceAsync(TimeSpan.FromSeconds(1.5));
+        await driver.UntilAsync(() => guard.Reports.PendingCount == 0);
         attempts.Where(a => a.Value != 1).Select(a => a.Key).Should().BeEquivalentTo(failing, "only the failed reports were resent");
         attempts.Where(a => failing.Contains(a.Key)).Should().OnlyContain(a => a.Value == 2);
         (await _outbox.UndeliveredCountAsync()).Should().Be(0);
@@ -494,8 +505,9 @@ public sealed class GuardTests : IDisposable
     {
         await _outbox.UpsertAsync([PendingEntry("op-old", Start - TimeSpan.FromHours(25))], default);
         await using var guard = NewGuard();
+        using var driver = new ReporterDriver(guard, _time);
         await guard.StartAsync(default);
-        await WaitUntil(() => guard.Reports.PendingCount == 0);
+        await driver.UntilAsync(() => guard.Reports.PendingCount == 0);
         _fake.UsageSent.Should().BeEmpty();
         (await guard.Reports.GetDeadLettersAsync()).Single().DeadLetterReason.Should().Be(DeadLetterReason.ReplayWindowExpired);
     }
@@ -514,8 +526,9 @@ public sealed class GuardTests : IDisposable
         // As configuration sets it (the default is ReportEstimate).
         var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["M:Recovery"] = recovery }).Build();
         await using var second = NewGuard(o => DependencyInjection.MeteringConfigurationBinder.Bind(config.GetSection("M"), o));
+        using var driver = new ReporterDriver(second, _time);
         await second.StartAsync(default);
-        await WaitUntil(() => second.Reports.PendingCount == 0);
+        await driver.UntilAsync(() => second.Reports.PendingCount == 0);
         await second.Reports.FlushAsync().WaitAsync(Bound);
         _fake.UsageSent.Should().HaveCount(reports);
         if (reports == 1)
@@ -780,10 +793,10 @@ public sealed class GuardTests : IDisposable
     }
 
     /// <summary>
-    /// Runs a wait; if it fails, ticks the fake clock until the reporter is empty so disposing the guard (whose shutdown
-    /// bound runs on the fake clock) does not hang the test run, then rethrows.
+    /// Runs a wait; if it fails, stops the guard with a bounded token first — its own shutdown bound runs on the fake
+    /// clock, which a failed test no longer moves, so disposing it would hang the test run — then rethrows.
     /// </summary>
-    private async Task<T> UnstickOnFailure<T>(MeteringGuard guard, Func<Task<T>> wait)
+    private static async Task<T> StopOnFailure<T>(MeteringGuard guard, Func<Task<T>> wait)
     {
         try
         {
@@ -791,12 +804,8 @@ public sealed class GuardTests : IDisposable
         }
         catch
         {
-            for (var i = 0; i < 10_000 && guard.Reports.PendingCount > 0; i++)
-            {
-                _time.Advance(TimeSpan.FromSeconds(1));
-                await Task.Delay(1);
-            }
-
+            using var bound = new CancellationTokenSource(Bound);
+            await guard.StopAsync(bound.Token);
             throw;
         }
     }
@@ -809,15 +818,5 @@ public sealed class GuardTests : IDisposable
             ? throw new PaygenticTransportException("connection reset")
             : Task.FromResult(new UsageEvent { Id = "usg_1" });
         return calls;
-    }
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Bound;
-        while (!condition())
-        {
-            DateTime.UtcNow.Should().BeBefore(deadline, "the condition should hold within the bound");
-            await Task.Delay(10);
-        }
     }
 }

@@ -203,13 +203,16 @@ public sealed class SqliteOutboxTests : IDisposable
             return "op-" + i;
         })).ToArray();
         go.Set();
-        await Task.Delay(1);
+
+        // Dispose once a first write has landed, with the others still arriving (no sleep: the first completion is the cue).
+        await Task.WhenAny(writers).WaitAsync(TimeSpan.FromSeconds(30));
         await outbox.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
 
         var all = Task.WhenAll(writers);
         await all.ContinueWith(_ => { }, TaskScheduler.Default).WaitAsync(TimeSpan.FromSeconds(30)); // none may hang
         writers.Where(w => w.IsFaulted && w.Exception!.InnerException is not ObjectDisposedException).Should().BeEmpty("a write either lands or is refused as disposed");
         var completed = writers.Where(w => w.IsCompletedSuccessfully).Select(w => w.Result).ToList();
+        completed.Should().NotBeEmpty("a write landed before the outbox was disposed");
 
         await using var reopened = new SqliteUsageOutbox(path);
         await reopened.InitializeAsync(default);

@@ -20,6 +20,12 @@ internal sealed class BatchingSender(
 {
     private readonly SemaphoreSlim _slots = new(options.MaxConcurrentSends, options.MaxConcurrentSends);
 
+    /// <summary>
+    /// Test seam (null in production): raised with the batch's size each time the sender, its linger timer armed, waits
+    /// for more reports — so a fake-clock test knows what a lingering batch holds before it moves the clock.
+    /// </summary>
+    internal Action<int>? Lingering { get; set; }
+
     public async Task RunAsync(CancellationToken token)
     {
         var reader = channel.Reader;
@@ -126,9 +132,10 @@ internal sealed class BatchingSender(
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(linger.Token, token, cut);
         try
         {
-            while (batch.Count < maxBatch && await reader.WaitToReadAsync(linked.Token).ConfigureAwait(false))
+            while (batch.Count < maxBatch)
             {
-                if (Collect(reader, batch))
+                Lingering?.Invoke(batch.Count);
+                if (!await reader.WaitToReadAsync(linked.Token).ConfigureAwait(false) || Collect(reader, batch))
                 {
                     return;
                 }

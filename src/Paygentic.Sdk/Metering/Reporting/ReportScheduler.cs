@@ -42,6 +42,14 @@ internal sealed class ReportScheduler
 
     public Channel<ReportItem> LegacyReady { get; }
 
+    // Test seams (null in production; set through InternalsVisibleTo) so fake-clock tests need no sleeps. Parked: the
+    // loop armed its timer for the next scan (the argument) and now waits; a test moves the clock only after this, never
+    // between the loop reading the clock and arming the timer (the timer would then fire late). RoundCompleted: a round
+    // ran at that time (and whether it scanned), so a test awaits the round instead of sleeping and hoping it ran.
+    internal Action<DateTimeOffset>? Parked { get; set; }
+
+    internal Action<DateTimeOffset, bool>? RoundCompleted { get; set; }
+
     public Channel<ReportItem> EventReady { get; }
 
     /// <summary>Whether the item is the one <c>_pending</c> holds for its operation (a newer one replaces it).</summary>
@@ -128,6 +136,7 @@ internal sealed class ReportScheduler
                 {
                     using var tick = new CancellationTokenSource(wait, _time);
                     using var linked = CancellationTokenSource.CreateLinkedTokenSource(tick.Token, token);
+                    Parked?.Invoke(nextScan);
                     try
                     {
                         if (!await _wake.Reader.WaitToReadAsync(linked.Token).ConfigureAwait(false))
@@ -143,7 +152,8 @@ internal sealed class ReportScheduler
 
                 _wake.Reader.TryRead(out _);
                 var now = _time.GetUtcNow();
-                if (Step(now, scan: now >= nextScan))
+                var scanned = Step(now, scan: now >= nextScan);
+                if (scanned)
                 {
                     nextScan = now + interval;
                 }
@@ -153,6 +163,8 @@ internal sealed class ReportScheduler
                     nextHousekeeping = now + housekeepingInterval;
                     await housekeeping().ConfigureAwait(false);
                 }
+
+                RoundCompleted?.Invoke(now, scanned);
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)

@@ -18,6 +18,12 @@ internal sealed class ReportSettler(
     MeteringMetrics metrics,
     ILogger logger)
 {
+    /// <summary>
+    /// Test seam (null in production): raised after each settled batch (outbox written, waiters told), so a test awaits
+    /// the outcome it causes instead of polling for it.
+    /// </summary>
+    internal Action? Settled { get; set; }
+
     /// <summary>Dead-letters reports too old to replay safely; returns the others.</summary>
     public async Task<List<ReportItem>> DropExpiredAsync(List<ReportItem> batch)
     {
@@ -97,6 +103,7 @@ internal sealed class ReportSettler(
         {
             await SettleDeadAsync(dead, forcedReason, now).ConfigureAwait(false);
         }
+        Settled?.Invoke();
     }
 
     /// <summary>Removes tombstones older than the retention; a failure is logged and tried again on the next round.</summary>

@@ -50,6 +50,15 @@ internal sealed class UsageReporter : IUsageReporter, IDisposable
 
     public int PendingCount => _pending.Count;
 
+    // The parts fake-clock tests hook into (see their test seams); internal, for tests only.
+    internal ReportScheduler Scheduler => _scheduler;
+
+    internal ReportSettler Settler => _settler;
+
+    internal BatchingSender LegacySender => _legacySender;
+
+    internal ICollection<ReportItem> PendingItems => _pending.Values;
+
     /// <summary>How many dead letters there are (for the start-up log line and the gauge).</summary>
     public int DeadLetterCount => _deadLetters.Count;
 
