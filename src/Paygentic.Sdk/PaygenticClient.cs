@@ -37,7 +37,7 @@ public sealed class PaygenticClient : IPaygenticClient, IDisposable
     public PaygenticClient(PaygenticOptions options, HttpMessageHandler? transport, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        PaygenticOptionsValidator.ThrowIfInvalid(options);
+        options.Validate();
         var pipeline = new HttpPipeline(options, timeProvider ?? TimeProvider.System, loggerFactory, meterFactory: null);
 
         var outer = pipeline.CreatePipelineHandler();

@@ -58,6 +58,10 @@ public sealed class PaygenticOptions
     /// <summary>Returns the base URL and merchant id; never the API key.</summary>
     public override string ToString() =>
         $"PaygenticOptions {{ BaseUrl = {BaseUrl}, MerchantId = {MerchantId ?? "(none)"}, ApiKey = {(string.IsNullOrEmpty(ApiKey) ? "(none)" : "***")} }}";
+
+    /// <summary>Checks every option; the message of the exception names each invalid one.</summary>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">Some option is invalid.</exception>
+    public void Validate() => DependencyInjection.PaygenticOptionsValidator.ThrowIfInvalid(this);
 }
 
 /// <summary>

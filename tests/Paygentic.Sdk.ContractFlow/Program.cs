@@ -19,7 +19,7 @@ if (args.Length > 0 && !newer)
 }
 
 var options = new PaygenticOptions { ApiKey = "sk_test_emulator", MerchantId = "org_demo" };
-PaygenticConfigurationBinder.ApplyEnvironment(options, Environment.GetEnvironmentVariable);
+PaygenticEnvironmentVariables.ApplyTo(options);
 using var client = new PaygenticClient(options);
 var run = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 var steps = 0;

@@ -53,9 +53,9 @@ public class DependencyInjectionTests
         var options = new PaygenticOptions();
         var environment = new Dictionary<string, string>
         {
-            [PaygenticConfigurationBinder.LegacyApiKeyVariable] = "sk_from_bearer_auth",
-            [PaygenticConfigurationBinder.BaseUrlVariable] = "http://localhost:5080",
-            [PaygenticConfigurationBinder.MerchantIdVariable] = "org_env",
+            [PaygenticEnvironmentVariables.LegacyApiKey] = "sk_from_bearer_auth",
+            [PaygenticEnvironmentVariables.BaseUrl] = "http://localhost:5080",
+            [PaygenticEnvironmentVariables.MerchantId] = "org_env",
         };
 
         PaygenticConfigurationBinder.ApplyEnvironment(options, name => environment.GetValueOrDefault(name));

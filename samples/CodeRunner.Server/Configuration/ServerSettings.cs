@@ -1,6 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
-using Paygentic.Sdk.DependencyInjection;
+using Paygentic.Sdk;
 
 namespace CodeRunner.Server.Configuration;
 
@@ -72,9 +72,9 @@ internal sealed record ServerSettings
             }
         }
 
-        string? apiKey = NonEmpty(configuration[PaygenticConfigurationBinder.ApiKeyVariable]);
-        string? baseUrl = NonEmpty(configuration[PaygenticConfigurationBinder.BaseUrlVariable]);
-        string? merchant = NonEmpty(configuration[PaygenticConfigurationBinder.MerchantIdVariable]);
+        string? apiKey = NonEmpty(configuration[PaygenticEnvironmentVariables.ApiKey]);
+        string? baseUrl = NonEmpty(configuration[PaygenticEnvironmentVariables.BaseUrl]);
+        string? merchant = NonEmpty(configuration[PaygenticEnvironmentVariables.MerchantId]);
         if ((apiKey is null) != (baseUrl is null) || (apiKey is null) != (merchant is null))
         {
             // Half a configuration would send a real key to the embedded emulator or the other way round.

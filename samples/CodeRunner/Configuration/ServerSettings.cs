@@ -19,9 +19,9 @@ internal sealed record ServerSettings(string ApiKey, Uri BaseUrl, string Merchan
     public static ServerSettings? From(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        string? apiKey = NonEmpty(configuration[PaygenticConfigurationBinder.ApiKeyVariable]);
-        string? baseUrl = NonEmpty(configuration[PaygenticConfigurationBinder.BaseUrlVariable]);
-        string? merchantId = NonEmpty(configuration[PaygenticConfigurationBinder.MerchantIdVariable]);
+        string? apiKey = NonEmpty(configuration[PaygenticEnvironmentVariables.ApiKey]);
+        string? baseUrl = NonEmpty(configuration[PaygenticEnvironmentVariables.BaseUrl]);
+        string? merchantId = NonEmpty(configuration[PaygenticEnvironmentVariables.MerchantId]);
         if (apiKey is null && baseUrl is null && merchantId is null)
         {
             return null;
@@ -42,7 +42,7 @@ internal sealed record ServerSettings(string ApiKey, Uri BaseUrl, string Merchan
 
         try
         {
-            PaygenticOptionsValidator.ThrowIfInvalid(new PaygenticOptions { ApiKey = apiKey, BaseUrl = url, MerchantId = merchantId });
+            new PaygenticOptions { ApiKey = apiKey, BaseUrl = url, MerchantId = merchantId }.Validate();
         }
         catch (OptionsValidationException ex)
         {

@@ -7,19 +7,12 @@ namespace Paygentic.Sdk.DependencyInjection;
 /// Binds <see cref="PaygenticOptions"/> by hand: the configuration binder's reflection path is not AOT-safe, and
 /// a hand binder can say exactly which key held a bad value.
 /// </summary>
-public static class PaygenticConfigurationBinder
+internal static class PaygenticConfigurationBinder
 {
-    /// <summary>The API key variable.</summary>
-    public const string ApiKeyVariable = "PAYGENTIC_API_KEY";
-
-    /// <summary>The official SDKs' name for the API key, used when <see cref="ApiKeyVariable"/> is absent.</summary>
-    public const string LegacyApiKeyVariable = "PAYGENTIC_BEARER_AUTH";
-
-    /// <summary>The base URL variable.</summary>
-    public const string BaseUrlVariable = "PAYGENTIC_BASE_URL";
-
-    /// <summary>The merchant id variable.</summary>
-    public const string MerchantIdVariable = "PAYGENTIC_MERCHANT_ID";
+    private const string ApiKeyVariable = PaygenticEnvironmentVariables.ApiKey;
+    private const string LegacyApiKeyVariable = PaygenticEnvironmentVariables.LegacyApiKey;
+    private const string BaseUrlVariable = PaygenticEnvironmentVariables.BaseUrl;
+    private const string MerchantIdVariable = PaygenticEnvironmentVariables.MerchantId;
 
     /// <summary>Applies the <c>PAYGENTIC_*</c> environment variables to <paramref name="options"/>.</summary>
     /// <param name="options">The options to fill.</param>

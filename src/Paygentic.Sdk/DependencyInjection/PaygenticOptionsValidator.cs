@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace Paygentic.Sdk.DependencyInjection;
 
 /// <summary>Validates <see cref="PaygenticOptions"/>; every failure names the option it is about.</summary>
-public sealed class PaygenticOptionsValidator : IValidateOptions<PaygenticOptions>
+internal sealed class PaygenticOptionsValidator : IValidateOptions<PaygenticOptions>
 {
     // Below a kilobyte even an error answer would not fit; above a gigabyte the buffer is no longer a cap worth having.
     private const int LeastResponseBodyBytes = 1024;
