@@ -66,6 +66,9 @@ public sealed class PostgreSqlOutboxStore : IAsyncDisposable
     /// <summary>This replica's instance id.</summary>
     public string InstanceId => _context.InstanceId;
 
+    /// <summary>What the tables share, for the guard's adapter (its statements join several tables).</summary>
+    internal StoreContext Context => _context;
+
     /// <summary>The data source.</summary>
     public NpgsqlDataSource DataSource => _context.DataSource;
 
