@@ -29,7 +29,7 @@ public static class PostgreSqlOutboxMeteringBuilderExtensions
         var options = Configure(configure);
 
         // The store owns a data source made for it, disposed with the outbox.
-        return builder.Register(sp => new PostgreSqlOutboxStore(NpgsqlDataSource.Create(connectionString), options, sp.GetService<TimeProvider>(), ownsDataSource: true));
+        return builder.Register(sp => new PostgreSqlOutboxStore(PostgreSqlOutboxStore.CreateDataSource(connectionString), options, sp.GetService<TimeProvider>(), ownsDataSource: true));
     }
 
     /// <summary>Keeps the guard's tickets and reports in PostgreSQL through a data source the application owns, default settings.</summary>

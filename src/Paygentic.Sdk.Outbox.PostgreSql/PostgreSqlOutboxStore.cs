@@ -57,7 +57,23 @@ public sealed class PostgreSqlOutboxStore : IAsyncDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        return new PostgreSqlOutboxStore(NpgsqlDataSource.Create(connectionString), options, timeProvider, ownsDataSource: true);
+        return new PostgreSqlOutboxStore(CreateDataSource(connectionString), options, timeProvider, ownsDataSource: true);
+    }
+
+    /// <summary>
+    /// A data source for a connection string, with Npgsql's automatic preparation on unless the string sets it: the
+    /// store runs a handful of statements over and over, and a prepared one skips the server's parse and plan.
+    /// </summary>
+    internal static NpgsqlDataSource CreateDataSource(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = 32;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        return NpgsqlDataSource.Create(builder.ConnectionString);
     }
 
     /// <summary>The settings.</summary>
