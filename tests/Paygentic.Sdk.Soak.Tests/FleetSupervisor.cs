@@ -23,6 +23,10 @@ public sealed class FleetSupervisor(string connectionString, int operations, Act
     private const string Prefund = "1000.00";
     private const string Dead = "replica-0";
 
+    // The replica that dies for good works 100 ms per operation, so its workers are almost always inside their work
+    // (ticket open) when it is killed: it always leaves tickets for a survivor, not only by luck of timing.
+    private const int DeadWorkMs = 100;
+
     private static readonly EmulatorFaults Faults = new()
     {
         Seed = 20261130,
@@ -72,7 +76,8 @@ public sealed class FleetSupervisor(string connectionString, int operations, Act
                     }
 
                     using var child = ChildProcess.Start("dotnet", [typeof(SoakChild).Assembly.Location, SoakChild.Verb, emulator.BaseUrl.ToString(), connectionString, customer,
-                        next.ToString(CultureInfo.InvariantCulture), end.ToString(CultureInfo.InvariantCulture), Workers.ToString(CultureInfo.InvariantCulture), schema, $"replica-{r}"]);
+                        next.ToString(CultureInfo.InvariantCulture), end.ToString(CultureInfo.InvariantCulture), Workers.ToString(CultureInfo.InvariantCulture), schema, $"replica-{r}",
+                        (r == 0 ? DeadWorkMs : 2).ToString(CultureInfo.InvariantCulture)]);
                     if (runs < killAt.Length)
                     {
                         var target = killAt[runs];

@@ -35,6 +35,7 @@ public static class SoakChild
         var first = int.Parse(args[3], CultureInfo.InvariantCulture);
         var total = int.Parse(args[4], CultureInfo.InvariantCulture);
         var workers = int.Parse(args[5], CultureInfo.InvariantCulture);
+        var workMs = args.Length > 8 ? int.Parse(args[8], CultureInfo.InvariantCulture) : 2;
 
         using var client = new PaygenticClient(ClientOptions(baseUrl));
 
@@ -77,7 +78,7 @@ public static class SoakChild
                     Console.WriteLine($"start {i}");
                 }
 
-                await RunOneAsync(guard, customerId, i);
+                await RunOneAsync(guard, customerId, i, workMs);
             }
         })));
         Console.WriteLine("ops-finished");
@@ -95,7 +96,7 @@ public static class SoakChild
         return 0;
     }
 
-    private static async Task RunOneAsync(MeteringGuard guard, string customerId, int i)
+    private static async Task RunOneAsync(MeteringGuard guard, string customerId, int i, int workMs)
     {
         var operation = new MeteredOperation { CustomerId = customerId, OperationId = OperationId(i), EstimatedQuantities = Estimate };
         var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -116,7 +117,7 @@ public static class SoakChild
         }
 
         Console.WriteLine($"auth {i}");
-        await Task.Delay(2); // the work
+        await Task.Delay(workMs); // the work
         await guard.CompleteAsync(ticket, Actual);
         Console.WriteLine($"done {i}");
     }

@@ -37,7 +37,18 @@ internal sealed class AdoptedWork(ISharedUsageOutbox outbox, UsageReporter repor
     {
         while (!token.IsCancellationRequested)
         {
-            var adopted = await outbox.WaitForAdoptedAsync(token).ConfigureAwait(false);
+            IReadOnlyList<OutboxEntry> adopted;
+            try
+            {
+                adopted = await outbox.WaitForAdoptedAsync(token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The outbox was closed (disposed before the guard stopped): nothing more will be adopted here.
+                MeteringLog.OutboxWriteFailed(logger, "(adoption)", e.GetType().Name);
+                return;
+            }
+
             MeteringLog.Adopted(logger, adopted.Count);
             foreach (var entry in adopted)
             {

@@ -170,4 +170,15 @@ public sealed class GuardOnPostgreSqlTests(SchemaFixture db) : IClassFixture<Sch
         ledger.InvariantHolds.Should().BeTrue();
         (await db.ScalarInAsync<string>(fleet.Schema, "SELECT owner_instance_id FROM {s}.reservation_pools")).Should().Be("pool-survivor");
     }
+
+    [PostgresFact]
+    public async Task A_guard_whose_outbox_was_closed_first_still_stops()
+    {
+        await using var fleet = await StartAsync(db);
+        var replica = await fleet.StartReplicaAsync("closed-first");
+
+        // Disposed in the wrong order (the outbox before the guard): the guard's wait for adopted work ends quietly.
+        await replica.Outbox.DisposeAsync();
+        await replica.Guard.StopAsync(CancellationToken.None).WaitAsync(Bound);
+    }
 }
