@@ -93,7 +93,7 @@ internal static class GuardBench
     private readonly record struct Allocation(double PerOperation, double OnCallerThread);
 
     /// <summary>A customer with a paid legacy subscription, onboarded through the SDK itself (the emulator runs with --auto-pay).</summary>
-    private static async Task<string> CreateCustomerAsync(PaygenticClient client)
+    internal static async Task<string> CreateCustomerAsync(PaygenticClient client)
     {
         var customer = await client.Customers.CreateAsync(new CreateCustomerRequest
         {

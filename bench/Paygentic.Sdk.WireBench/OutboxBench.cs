@@ -71,7 +71,7 @@ internal static class OutboxBench
     }
 
     /// <summary>A completed operation's record, as the guard writes it.</summary>
-    private static OutboxEntry Entry(string id, DateTimeOffset at) => new()
+    internal static OutboxEntry Entry(string id, DateTimeOffset at) => new()
     {
         OperationId = id,
         State = OutboxEntryState.Pending,

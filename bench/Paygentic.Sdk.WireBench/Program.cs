@@ -13,7 +13,7 @@ public static class Program
     {
         if (args.Length == 0)
         {
-            Console.Error.WriteLine("usage: WireBench create|reporter|guard|outbox|stub [--name value ...]");
+            Console.Error.WriteLine("usage: WireBench create|reporter|guard|outbox|pg-outbox|pg-guard|stub [--name value ...]");
             return 2;
         }
 
@@ -24,6 +24,8 @@ public static class Program
             case "reporter": await ReporterBench.RunAsync(options); break;
             case "guard": await GuardBench.RunAsync(options); break;
             case "outbox": await OutboxBench.RunAsync(options); break;
+            case "pg-outbox": await PgBench.OutboxAsync(options); break;
+            case "pg-guard": await PgBench.GuardAsync(options); break;
             case "stub": await FixedAnswerServer.RunAsync(options); break;
             default:
                 Console.Error.WriteLine($"unknown verb {args[0]}");

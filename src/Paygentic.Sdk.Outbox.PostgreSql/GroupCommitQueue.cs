@@ -15,18 +15,26 @@ internal sealed class GroupCommitQueue<TRequest, TResult> : IAsyncDisposable
     private readonly Channel<Item> _channel = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Func<IReadOnlyList<Item>, CancellationToken, Task> _flush;
     private readonly int _maxBatch;
+    private readonly int _maxInFlight;
     private readonly Task _loop;
     private long _flushes;
     private long _items;
 
     /// <param name="flush">Executes one batch and answers each item; items it leaves unanswered fail.</param>
     /// <param name="maxBatch">The most items in one batch.</param>
-    public GroupCommitQueue(Func<IReadOnlyList<Item>, CancellationToken, Task> flush, int maxBatch)
+    /// <param name="maxInFlight">
+    /// The most batches flushing at once (default one). Several let a database's own group commit merge their commits'
+    /// log flushes; batches in flight together commit in no set order, which is safe because each writer waits for
+    /// its own write before it writes again.
+    /// </param>
+    public GroupCommitQueue(Func<IReadOnlyList<Item>, CancellationToken, Task> flush, int maxBatch, int maxInFlight = 1)
     {
         ArgumentNullException.ThrowIfNull(flush);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
         _flush = flush;
         _maxBatch = maxBatch;
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxInFlight, 1);
+        _maxInFlight = maxInFlight;
         _loop = Task.Run(RunAsync);
     }
 
@@ -57,10 +65,12 @@ internal sealed class GroupCommitQueue<TRequest, TResult> : IAsyncDisposable
 
     private async Task RunAsync()
     {
-        var batch = new List<Item>(_maxBatch);
+        // A slot is taken before the queue is drained: while every slot is busy, requests accumulate into the next batch.
+        using var slots = new SemaphoreSlim(_maxInFlight, _maxInFlight);
         while (await _channel.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            batch.Clear();
+            await slots.WaitAsync().ConfigureAwait(false);
+            var batch = new List<Item>(Math.Min(_maxBatch, 64));
             while (batch.Count < _maxBatch && _channel.Reader.TryRead(out var item))
             {
                 if (!item.Task.IsCompleted)
@@ -71,24 +81,38 @@ internal sealed class GroupCommitQueue<TRequest, TResult> : IAsyncDisposable
 
             if (batch.Count == 0)
             {
+                slots.Release();
                 continue;
             }
 
-            try
-            {
-                // No writer's token cancels a batch other writers share; each writer's own wait is cancellable.
-                await _flush(batch, CancellationToken.None).ConfigureAwait(false);
-            }
-#pragma warning disable CA1031 // every failure of the batch is handed to its writers, none may stop the loop
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                foreach (var item in batch)
-                {
-                    item.SetException(e);
-                }
-            }
+            _ = FlushAsync(batch, slots);
+        }
 
+        // Disposing waits for the batches still in flight.
+        for (var i = 0; i < _maxInFlight; i++)
+        {
+            await slots.WaitAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task FlushAsync(List<Item> batch, SemaphoreSlim slots)
+    {
+        try
+        {
+            // No writer's token cancels a batch other writers share; each writer's own wait is cancellable.
+            await _flush(batch, CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // every failure of the batch is handed to its writers, none may stop the loop
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            foreach (var item in batch)
+            {
+                item.SetException(e);
+            }
+        }
+        finally
+        {
             foreach (var item in batch)
             {
                 item.SetException(new InvalidOperationException("The group commit flush left a request unanswered."));
@@ -96,6 +120,7 @@ internal sealed class GroupCommitQueue<TRequest, TResult> : IAsyncDisposable
 
             Interlocked.Increment(ref _flushes);
             Interlocked.Add(ref _items, batch.Count);
+            slots.Release();
         }
     }
 

@@ -47,6 +47,14 @@ internal static class Migrations
             updated_at     timestamptz NOT NULL
         );
         """,
+
+        // Version 2: the guard's own record of a tombstone (its outcome, ticket and report, read back when an operation
+        // id is reused) and of a pooled reservation (its customer and estimate, and which replica draws on it). Nullable:
+        // rows written through the store's own API before have none.
+        """
+        ALTER TABLE {s}.tombstones ADD COLUMN payload json;
+        ALTER TABLE {s}.reservation_pools ADD COLUMN payload json, ADD COLUMN owner_instance_id text;
+        """,
     ];
 
     /// <summary>The newest version this build knows.</summary>

@@ -57,7 +57,25 @@ public sealed class PostgreSqlOutboxStore : IAsyncDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        return new PostgreSqlOutboxStore(NpgsqlDataSource.Create(connectionString), options, timeProvider, ownsDataSource: true);
+        return new PostgreSqlOutboxStore(CreateDataSource(connectionString), options, timeProvider, ownsDataSource: true);
+    }
+
+    /// <summary>
+    /// A data source for a connection string, with Npgsql's automatic preparation on unless the string sets it: the
+    /// store runs a handful of statements over and over, and a prepared one skips the server's parse and plan. Its
+    /// connections are not reset when returned to the pool: the store's statements leave no session state (its one
+    /// lock is transaction-scoped), and the reset would cost every write a server round of its own.
+    /// </summary>
+    internal static NpgsqlDataSource CreateDataSource(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true };
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = 32;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        return NpgsqlDataSource.Create(builder.ConnectionString);
     }
 
     /// <summary>The settings.</summary>
@@ -65,6 +83,9 @@ public sealed class PostgreSqlOutboxStore : IAsyncDisposable
 
     /// <summary>This replica's instance id.</summary>
     public string InstanceId => _context.InstanceId;
+
+    /// <summary>What the tables share, for the guard's adapter (its statements join several tables).</summary>
+    internal StoreContext Context => _context;
 
     /// <summary>The data source.</summary>
     public NpgsqlDataSource DataSource => _context.DataSource;

@@ -28,6 +28,38 @@ public sealed class GroupCommitQueueTests
     }
 
     [Fact]
+    public async Task With_two_in_flight_a_second_batch_flushes_while_the_first_is_held_and_a_third_waits_for_a_slot()
+    {
+        var flush = new GatedFlush();
+        var secondStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var queue = new GroupCommitQueue<int, int>(
+            async (items, token) =>
+            {
+                if (items[0].Request == 1)
+                {
+                    secondStarted.TrySetResult();
+                }
+
+                await flush.FlushAsync(items, token);
+            },
+            maxBatch: 100,
+            maxInFlight: 2);
+
+        var first = queue.EnqueueAsync(0, default);
+        await flush.FirstStarted.Task;
+        var second = queue.EnqueueAsync(1, default);
+        await secondStarted.Task; // flushing although the first batch has not finished
+
+        // Both slots are held: these wait and then share one batch.
+        var rest = Enumerable.Range(2, 10).Select(i => queue.EnqueueAsync(i, default)).ToList();
+        flush.Gate.SetResult();
+
+        (await Task.WhenAll([first, second, .. rest])).Should().Equal(Enumerable.Range(0, 12).Select(i => i * 10));
+        flush.Batches.Should().HaveCount(3);
+        flush.Batches[2].Should().Equal(Enumerable.Range(2, 10));
+    }
+
+    [Fact]
     public async Task Requests_queued_while_a_flush_runs_share_the_next_batch()
     {
         var flush = new GatedFlush();

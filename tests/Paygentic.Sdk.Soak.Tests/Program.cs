@@ -28,7 +28,7 @@ public static class Program
             return report.Problems.Count == 0 ? 0 : 1;
         }
 
-        Console.Error.WriteLine($"usage: soak [--n N] | {SoakChild.Verb} <baseUrl> <outbox.db> <customerId> <first> <total> <workers>");
+        Console.Error.WriteLine($"usage: soak [--n N] | {SoakChild.Verb} <baseUrl> <outbox.db | postgres connection string> <customerId> <first> <total> <workers> [<schema> <instanceId> [<workMs>]]");
         return 2;
     }
 }

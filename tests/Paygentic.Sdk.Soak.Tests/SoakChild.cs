@@ -1,5 +1,7 @@
 using System.Globalization;
 using Paygentic.Sdk.Metering;
+using Paygentic.Sdk.Metering.Reporting;
+using Paygentic.Sdk.Outbox.PostgreSql;
 using Paygentic.Sdk.Outbox.Sqlite;
 
 namespace Paygentic.Sdk.Soak.Tests;
@@ -20,6 +22,9 @@ public static class SoakChild
     /// <summary>What a completed operation records: a different amount, so the audit tells completed from recovered.</summary>
     public static readonly IReadOnlyDictionary<string, long> Actual = new Dictionary<string, long> { ["bm_exectime"] = 20 };
 
+    /// <summary>The fleet replicas' lease: a dead replica's work is adopted within about this long.</summary>
+    public static readonly TimeSpan FleetLease = TimeSpan.FromSeconds(3);
+
     public static string OperationId(int i) => "soak-" + i.ToString(CultureInfo.InvariantCulture);
 
     public static async Task<int> RunAsync(string[] args)
@@ -30,10 +35,17 @@ public static class SoakChild
         var first = int.Parse(args[3], CultureInfo.InvariantCulture);
         var total = int.Parse(args[4], CultureInfo.InvariantCulture);
         var workers = int.Parse(args[5], CultureInfo.InvariantCulture);
+        var workMs = args.Length > 8 ? int.Parse(args[8], CultureInfo.InvariantCulture) : 2;
 
         using var client = new PaygenticClient(ClientOptions(baseUrl));
-        await using var outbox = new SqliteUsageOutbox(outboxPath);
-        await using var guard = new MeteringGuard(client, outbox, new MeteringOptions
+
+        // With a schema and an instance id, the outbox is the fleet's PostgreSQL one (outboxPath is its connection
+        // string); otherwise the SQLite file. The lease is short so the fleet soak's dead replica is adopted soon.
+        await using var store = args.Length > 7
+            ? PostgreSqlOutboxStore.Create(outboxPath, new PostgreSqlOutboxOptions { Schema = args[6], InstanceId = args[7], LeaseDuration = FleetLease })
+            : null;
+        await using var outbox = store is null ? (IAsyncDisposable)new SqliteUsageOutbox(outboxPath) : new PostgreSqlUsageOutbox(store);
+        await using var guard = new MeteringGuard(client, (IUsageOutbox)outbox, new MeteringOptions
         {
             // One customer's operations share one pool, and a faulted reservation call stalls its pool for up to a
             // second (Retry-After, timeouts): 25 uses per reservation keeps those stalls to a few per hundred operations.
@@ -66,7 +78,7 @@ public static class SoakChild
                     Console.WriteLine($"start {i}");
                 }
 
-                await RunOneAsync(guard, customerId, i);
+                await RunOneAsync(guard, customerId, i, workMs);
             }
         })));
         Console.WriteLine("ops-finished");
@@ -84,7 +96,7 @@ public static class SoakChild
         return 0;
     }
 
-    private static async Task RunOneAsync(MeteringGuard guard, string customerId, int i)
+    private static async Task RunOneAsync(MeteringGuard guard, string customerId, int i, int workMs)
     {
         var operation = new MeteredOperation { CustomerId = customerId, OperationId = OperationId(i), EstimatedQuantities = Estimate };
         var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -105,7 +117,7 @@ public static class SoakChild
         }
 
         Console.WriteLine($"auth {i}");
-        await Task.Delay(2); // the work
+        await Task.Delay(workMs); // the work
         await guard.CompleteAsync(ticket, Actual);
         Console.WriteLine($"done {i}");
     }

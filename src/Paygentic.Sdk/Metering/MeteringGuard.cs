@@ -27,6 +27,7 @@ public sealed class MeteringGuard : IMeteringGuard, IAsyncDisposable
     private readonly string _issuerId = Guid.NewGuid().ToString("N");
     private readonly Lock _startGate = new();
     private Task? _started;
+    private AdoptedWork? _adopted;
 
     /// <summary>Creates a guard.</summary>
     /// <param name="client">The Paygentic client.</param>
@@ -226,12 +227,22 @@ public sealed class MeteringGuard : IMeteringGuard, IAsyncDisposable
 
     /// <summary>Delivers what it can within <see cref="MeteringOptions.ShutdownTimeout"/>; the rest stays in the outbox.</summary>
     /// <param name="cancellationToken">The host's shutdown deadline.</param>
-    public Task StopAsync(CancellationToken cancellationToken) => _reporter.StopAsync(cancellationToken);
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Adoption stops first: work adopted now would be handed to a reporter that no longer sends.
+        if (_adopted is { } adopted)
+        {
+            await adopted.StopAsync().ConfigureAwait(false);
+        }
+
+        await _reporter.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Stops the reporter (see <see cref="StopAsync"/>).</summary>
     public async ValueTask DisposeAsync()
     {
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        _adopted?.Dispose();
         _reporter.Dispose();
     }
 
@@ -259,6 +270,13 @@ public sealed class MeteringGuard : IMeteringGuard, IAsyncDisposable
             {
                 await _recovery.RecoverAsync(entry.Ticket).ConfigureAwait(false);
             }
+        }
+
+        // A shared outbox hands over what dead replicas leave behind while this one runs.
+        if (_outbox is ISharedUsageOutbox shared)
+        {
+            _adopted = new AdoptedWork(shared, _reporter, _recovery, _issuerId, _logger);
+            _adopted.Start();
         }
     }
 

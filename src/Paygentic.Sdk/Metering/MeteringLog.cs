@@ -43,4 +43,7 @@ internal static partial class MeteringLog
 
     [LoggerMessage(EventId = 111, Level = LogLevel.Warning, Message = "Report of operation {OperationId} was a duplicate: key {IdempotencyKey} was charged before with other quantities, so these were not billed")]
     public static partial void DuplicateReport(ILogger logger, string operationId, string idempotencyKey);
+
+    [LoggerMessage(EventId = 112, Level = LogLevel.Information, Message = "Adopted {Count} tickets and reports of replicas whose lease expired")]
+    public static partial void Adopted(ILogger logger, int count);
 }
