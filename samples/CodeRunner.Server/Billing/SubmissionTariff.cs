@@ -1,9 +1,10 @@
 using System.Globalization;
+using CodeRunner.Configuration;
 using CodeRunner.Sandbox;
 using CodeRunner.Server.Configuration;
 using CodeRunner.Server.Storage;
-using Paygentic.Sdk;
 using Paygentic.Sdk.Metering;
+using Paygentic.Sdk;
 
 namespace CodeRunner.Server.Billing;
 
@@ -12,7 +13,7 @@ namespace CodeRunner.Server.Billing;
 /// milliseconds of all runs (at least 1), reserving the worst case its limits allow (the CPU limit × runs). Standard:
 /// one event carrying <c>executionMs</c>; the plan prices the event.
 /// </summary>
-internal sealed class SubmissionTariff(BillingMode mode, CatalogueSettings catalogue, LanguageRegistry languages)
+internal sealed class SubmissionTariff(BillingMode mode, SampleSettings catalogue, LanguageRegistry languages)
 {
     public const string ExecutionMsProperty = "executionMs";
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CodeRunner.Configuration;
 using Microsoft.Extensions.Configuration;
 using Paygentic.Sdk;
 
@@ -42,7 +43,7 @@ internal sealed record ServerSettings
 
     public bool UsesExternalServer => ApiKey is not null;
 
-    public CatalogueSettings Catalogue { get; init; } = new();
+    public SampleSettings Catalogue { get; init; } = new();
 
     public string PlanId => Billing == BillingMode.Standard ? Catalogue.StandardPlanId : Catalogue.LegacyPlanId;
 
@@ -100,7 +101,7 @@ internal sealed record ServerSettings
             ApiKey = apiKey,
             BaseUrl = url,
             MerchantId = merchant,
-            Catalogue = CatalogueSettings.From(configuration),
+            Catalogue = SampleSettings.From(configuration),
         };
     }
 

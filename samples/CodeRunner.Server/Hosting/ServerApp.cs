@@ -1,3 +1,4 @@
+using CodeRunner.Configuration;
 using CodeRunner.Sandbox;
 using CodeRunner.Server.Accounts;
 using CodeRunner.Server.Billing;
@@ -5,8 +6,8 @@ using CodeRunner.Server.Configuration;
 using CodeRunner.Server.Execution;
 using CodeRunner.Server.Judge0;
 using CodeRunner.Server.Storage;
-using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Paygentic.Sdk.DependencyInjection;
 using Paygentic.Sdk.Metering;
@@ -103,7 +104,7 @@ internal static class ServerApp
 
     private static void AddGuard(IServiceCollection services, ServerSettings settings, SubmissionStore submissions, string outboxPath)
     {
-        CatalogueSettings catalogue = settings.Catalogue;
+        SampleSettings catalogue = settings.Catalogue;
         services
             .AddMeteringGuard(options =>
             {
