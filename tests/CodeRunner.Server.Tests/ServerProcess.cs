@@ -50,7 +50,7 @@ internal sealed partial class ServerProcess : IDisposable
         server._process.BeginOutputReadLine();
         server._process.BeginErrorReadLine();
         Task exited = server._process.WaitForExitAsync();
-        Task first = await Task.WhenAny(server._listening.Task, exited, Task.Delay(TimeSpan.FromSeconds(60)));
+        Task first = await Task.WhenAny(server._listening.Task, exited).WaitAsync(TimeSpan.FromSeconds(60));
         first.Should().BeSameAs(server._listening.Task, "the server should start: " + server.Output);
         return server;
     }

@@ -27,17 +27,7 @@ public sealed class FleetSupervisor(string connectionString, int operations, Act
     // (ticket open) when it is killed: it always leaves tickets for a survivor, not only by luck of timing.
     private const int DeadWorkMs = 100;
 
-    private static readonly EmulatorFaults Faults = new()
-    {
-        Seed = 20261130,
-        Error500Rate = 0.10,
-        Error503Rate = 0.10,
-        Error429Rate = 0.05,
-        RetryAfterSeconds = 1,
-        AbortAfterRate = 0.05,
-        TimeoutRate = 0.02,
-        TimeoutMs = 3000,
-    };
+    private static readonly EmulatorFaults Faults = SoakFaults.WithSeed(20261130);
 
     public async Task<FleetReport> RunAsync()
     {

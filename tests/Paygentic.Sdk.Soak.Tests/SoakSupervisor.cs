@@ -20,18 +20,7 @@ public sealed class SoakSupervisor(int operations, Action<string> log)
     private const int Workers = 8;
     private const string Prefund = "1000.00";
 
-    /// <summary>≈20 % 5xx, 5 % 429 with Retry-After, 5 % dropped after the charge is applied, 2 % stalls, on every API path.</summary>
-    private static readonly EmulatorFaults Faults = new()
-    {
-        Seed = 20260418,
-        Error500Rate = 0.10,
-        Error503Rate = 0.10,
-        Error429Rate = 0.05,
-        RetryAfterSeconds = 1,
-        AbortAfterRate = 0.05,
-        TimeoutRate = 0.02,
-        TimeoutMs = 3000,
-    };
+    private static readonly EmulatorFaults Faults = SoakFaults.WithSeed(20260418);
 
     public async Task<SoakReport> RunAsync()
     {
