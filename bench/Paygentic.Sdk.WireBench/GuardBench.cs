@@ -8,7 +8,7 @@ using Paygentic.Sdk.Subscriptions;
 namespace Paygentic.Sdk.WireBench;
 
 /// <summary>
-/// <c>guard --url EMULATOR --dir D --n N --reps R --bound S [--flush true|false] [--prefix P]</c>: guarded operations
+/// <c>guard --url EMULATOR --dir D --n N --reps R --bound S [--flush true|false] [--prefix P] [--warm-seconds W]</c>: guarded operations
 /// with no-op work against the emulator, SQLite outbox, background reporting. With no-op work, the whole call is
 /// the latency the guard adds. Pooled: one caller (latency, allocation) and 16 callers (throughput); unpooled: one caller.
 /// </summary>
@@ -32,7 +32,9 @@ internal static class GuardBench
         Task<(RunCost Cost, double[] Latencies, Allocation Allocation)> Round(int pool, int callers, int count) =>
             RoundAsync(client, customer, Path.Combine(dir, $"guard-{run++}.db"), flush, pool, callers, count, bound);
 
-        await Round(10, 1, Math.Min(n, 2000)); // warm-up: JIT, connections, SQLite
+        // Warm-up until the JIT has settled (tiered compilation of the guard, the outbox, the HTTP path and the reporter
+        // goes on for tens of thousands of operations; figures taken before it settles are mostly the JIT's own CPU).
+        await WarmUpAsync(client, customer, Path.Combine(dir, "warm-up.db"), flush, TimeSpan.FromSeconds(args.Int("warm-seconds", 20)));
         await Round(1, 1, 500);
         for (var rep = 0; rep < reps; rep++)
         {
@@ -51,6 +53,24 @@ internal static class GuardBench
             Measure.Sample($"{prefix}_unpooled_added_p50_us", Measure.Quantile(latencies, 0.50));
             Measure.Note($"{prefix} unpooled 1 caller rep {rep + 1}: p50 {Measure.Quantile(latencies, 0.5):F0} us, p99 {Measure.Quantile(latencies, 0.99):F0} us, {cost.OpsPerSecond:F0} ops/s");
         }
+    }
+
+    /// <summary>Pooled operations from 16 callers, then from one, in one-second windows until each settles (see <see cref="Measure.WarmUpAsync"/>).</summary>
+    private static async Task WarmUpAsync(PaygenticClient client, string customer, string path, bool flush, TimeSpan max)
+    {
+        await using var outbox = new SqliteUsageOutbox(new SqliteOutboxOptions { Path = path, FlushEachCommit = flush });
+        await using var guard = new MeteringGuard(client, outbox, new MeteringOptions { ReservationPoolSize = 10, WaitForDelivery = false });
+        await guard.StartAsync(CancellationToken.None);
+        var operation = new MeteredOperation { CustomerId = customer, EstimatedQuantities = Estimate };
+        var next = 0L;
+        Task Run(long _) =>
+            guard.RunAsync(operation with { OperationId = "warm-" + Interlocked.Increment(ref next).ToString(CultureInfo.InvariantCulture) }, static (_, _) => Task.FromResult(0));
+        foreach (var callers in (int[])[16, 1])
+        {
+            await Measure.WarmUpAsync(callers, max, Run);
+        }
+
+        await guard.Reports.FlushAsync(new CancellationTokenSource(max).Token);
     }
 
     private static async Task<(RunCost Cost, double[] Latencies, Allocation Allocation)> RoundAsync(PaygenticClient client, string customer, string path, bool flush, int pool, int callers, int count, TimeSpan bound)

@@ -19,6 +19,9 @@ internal sealed class GroupCommitQueue<T>(int maxPerCommit, Action<List<T>> comm
 {
     private readonly ConcurrentQueue<T> _queue = new();
     private readonly Lock _gate = new();
+
+    // Used by the one committing thread only (the turn _committing grants), so reused for every batch.
+    private readonly List<T> _batch = new(Math.Min(maxPerCommit, 1024));
     private int _committing;
     private bool _closed;
 
@@ -91,7 +94,8 @@ internal sealed class GroupCommitQueue<T>(int maxPerCommit, Action<List<T>> comm
     /// <summary>Commits up to <c>maxPerCommit</c> queued operations at once; when that fails, each alone, so one bad write fails only its caller.</summary>
     private void CommitQueued()
     {
-        var batch = new List<T>(Math.Min(_queue.Count, maxPerCommit));
+        var batch = _batch;
+        batch.Clear();
         while (batch.Count < maxPerCommit && _queue.TryDequeue(out var operation))
         {
             batch.Add(operation);
@@ -105,32 +109,40 @@ internal sealed class GroupCommitQueue<T>(int maxPerCommit, Action<List<T>> comm
         Commits++;
         try
         {
-            commit(batch);
-            foreach (var operation in batch)
+            try
             {
-                operation.Complete(null);
-            }
-        }
-#pragma warning disable CA1031 // one failing write must fail only its own caller: retry the others one by one
-        catch (Exception) when (batch.Count > 1)
-        {
-            foreach (var operation in batch)
-            {
-                try
+                commit(batch);
+                foreach (var operation in batch)
                 {
-                    commit([operation]);
                     operation.Complete(null);
                 }
-                catch (Exception e)
+            }
+#pragma warning disable CA1031 // one failing write must fail only its own caller: retry the others one by one
+            catch (Exception) when (batch.Count > 1)
+            {
+                foreach (var operation in batch)
                 {
-                    operation.Complete(wrap(e));
+                    try
+                    {
+                        commit([operation]);
+                        operation.Complete(null);
+                    }
+                    catch (Exception e)
+                    {
+                        operation.Complete(wrap(e));
+                    }
                 }
             }
-        }
-        catch (Exception e)
-        {
-            batch[0].Complete(wrap(e));
-        }
+            catch (Exception e)
+            {
+                batch[0].Complete(wrap(e));
+            }
 #pragma warning restore CA1031
+        }
+        finally
+        {
+            // The completed operations are not kept alive until the next commit.
+            batch.Clear();
+        }
     }
 }

@@ -17,10 +17,10 @@ internal enum OutboxOperationKind
 
 /// <summary>
 /// A row as written: the entry serialized before it joins a commit, so the committing thread only touches the file. The
-/// JSON goes into a pooled buffer (a row per write, two writes per guarded operation: a new array each was most of the
-/// outbox's allocation), returned when the operation completes.
+/// JSON goes into a pooled buffer (two writes per guarded operation: a new array each was most of the outbox's
+/// allocation), returned when the operation completes. A struct kept inside its operation: no object per row.
 /// </summary>
-internal sealed class OutboxRow
+internal struct OutboxRow
 {
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_buffer;
@@ -47,7 +47,7 @@ internal sealed class OutboxRow
 
     public long CreatedAt { get; }
 
-    public ReadOnlySpan<byte> Payload => _payload.AsSpan(0, Length);
+    public readonly ReadOnlySpan<byte> Payload => _payload.AsSpan(0, Length);
 
     public static OutboxRow From(OutboxEntry entry)
     {
@@ -71,26 +71,55 @@ internal sealed class OutboxRow
         return new OutboxRow(entry.OperationId, (int)entry.State, payload, written.Length, entry.CreatedAt.ToUnixTimeMilliseconds());
     }
 
-    /// <summary>Gives the buffer back (once the operation has completed; the row is not read again).</summary>
+    /// <summary>Gives the buffer back (once, when its operation has completed; the row is not read again).</summary>
     public void Release()
     {
-        if (Interlocked.Exchange(ref _payload, null) is { } payload)
+        if (_payload is { } payload)
         {
+            _payload = null;
             ArrayPool<byte>.Shared.Return(payload);
         }
     }
 }
 
 /// <summary>One call on the outbox, queued for a group commit; reads go through the same queue (one connection).</summary>
-internal sealed class OutboxOperation(OutboxOperationKind kind, OutboxRow[]? rows = null, string[]? ids = null, int? state = null) : GroupCommitItem
+internal sealed class OutboxOperation : GroupCommitItem
 {
-    public OutboxOperationKind Kind { get; } = kind;
+    // One row (the guard's writes) is kept inline; several go in an array.
+    private OutboxRow _row;
+    private readonly OutboxRow[]? _rows;
 
-    public OutboxRow[]? Rows { get; } = rows;
+    public OutboxOperation(OutboxOperationKind kind, string[]? ids = null, int? state = null)
+    {
+        Kind = kind;
+        Ids = ids;
+        State = state;
+    }
 
-    public string[]? Ids { get; } = ids;
+    public OutboxOperation(OutboxOperationKind kind, OutboxRow row)
+        : this(kind)
+    {
+        _row = row;
+        RowCount = 1;
+    }
 
-    public int? State { get; } = state;
+    public OutboxOperation(OutboxOperationKind kind, OutboxRow[] rows)
+        : this(kind)
+    {
+        _rows = rows;
+        RowCount = rows.Length;
+    }
+
+    public int RowCount { get; }
+
+    /// <summary>The rows to write (empty for reads and removals).</summary>
+    public ReadOnlySpan<OutboxRow> Rows => _rows ?? (RowCount == 1 ? new ReadOnlySpan<OutboxRow>(in _row) : default);
+
+    public OutboxOperationKind Kind { get; }
+
+    public string[]? Ids { get; }
+
+    public int? State { get; }
 
     /// <summary>Purge: rows written before this time (unix ms) go. MarkDelivered: the delivery time (unix ms).</summary>
     public long Before { get; init; }
@@ -103,19 +132,23 @@ internal sealed class OutboxOperation(OutboxOperationKind kind, OutboxRow[]? row
 
     protected override void OnCompleted()
     {
-        if (Rows is { } rows)
+        if (_rows is { } rows)
         {
-            foreach (var row in rows)
+            for (var i = 0; i < rows.Length; i++)
             {
-                row.Release();
+                rows[i].Release();
             }
+        }
+        else if (RowCount == 1)
+        {
+            _row.Release();
         }
     }
 
     /// <summary>How many statements it runs (a lone statement commits by itself, several need a transaction).</summary>
     public int Statements => Kind switch
     {
-        OutboxOperationKind.Upsert => Rows!.Length,
+        OutboxOperationKind.Upsert => RowCount,
         OutboxOperationKind.Insert or OutboxOperationKind.Purge => 1,
         OutboxOperationKind.Remove or OutboxOperationKind.MarkDelivered => Ids!.Length,
         _ => 0,

@@ -114,14 +114,14 @@ internal sealed class SqliteOutboxStatements : IDisposable
         switch (operation.Kind)
         {
             case OutboxOperationKind.Upsert:
-                foreach (var row in operation.Rows!)
+                foreach (var row in operation.Rows)
                 {
                     Write(_upsert, row, now);
                 }
 
                 break;
             case OutboxOperationKind.Insert:
-                operation.Inserted = Write(_insert, operation.Rows![0], now) == 1;
+                operation.Inserted = Write(_insert, operation.Rows[0], now) == 1;
                 break;
             case OutboxOperationKind.Remove:
                 foreach (var id in operation.Ids!)
@@ -181,7 +181,7 @@ internal sealed class SqliteOutboxStatements : IDisposable
         }
     }
 
-    private static int Write(RawStatement statement, OutboxRow row, long now) =>
+    private static int Write(RawStatement statement, in OutboxRow row, long now) =>
         statement.Bind(1, row.OperationId).Bind(2, row.State).Bind(3, row.Payload).Bind(4, row.CreatedAt).Bind(5, now).Execute();
 
     private List<OutboxEntry> Read(SqliteCommand command, object parameter)

@@ -131,6 +131,11 @@ public sealed class SqliteUsageOutbox : IUsageOutbox, IAsyncDisposable
         }
 
         // Serialized before taking part in a commit: the committing thread only touches the database.
+        if (entries.Count == 1)
+        {
+            return Submit(new OutboxOperation(OutboxOperationKind.Upsert, OutboxRow.From(entries[0])), cancellationToken);
+        }
+
         var rows = new OutboxRow[entries.Count];
         for (var i = 0; i < rows.Length; i++)
         {
@@ -144,7 +149,7 @@ public sealed class SqliteUsageOutbox : IUsageOutbox, IAsyncDisposable
     public async Task<bool> TryAddAsync(OutboxEntry entry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        var insert = new OutboxOperation(OutboxOperationKind.Insert, [OutboxRow.From(entry)]);
+        var insert = new OutboxOperation(OutboxOperationKind.Insert, OutboxRow.From(entry));
         await Submit(insert, cancellationToken).ConfigureAwait(false);
         return insert.Inserted;
     }

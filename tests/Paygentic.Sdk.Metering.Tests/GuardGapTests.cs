@@ -113,7 +113,7 @@ public sealed class GuardGapTests : IAsyncLifetime, IDisposable
         var customer = await _emulator.CustomerAsync("10.00");
         using var client = _emulator.NewClient();
         var path = _dir.File("pool.db");
-        var options = new MeteringOptions { ReservationPoolSize = 10 };
+        var options = new MeteringOptions { ReservationPoolSize = 10, ReservationRefillAhead = false };
         for (var process = 0; process < 4; process++)
         {
             await using var outbox = new SqliteUsageOutbox(path);
@@ -139,7 +139,7 @@ public sealed class GuardGapTests : IAsyncLifetime, IDisposable
         var customer = await _emulator.CustomerAsync("10.00");
         using var client = _emulator.NewClient();
         var path = _dir.File("crash-pool.db");
-        var options = new MeteringOptions { ReservationPoolSize = 3 };
+        var options = new MeteringOptions { ReservationPoolSize = 3, ReservationRefillAhead = false };
         await using (var outbox = new SqliteUsageOutbox(path))
         {
             // A process that authorizes two operations and dies before completing them (nothing is stopped or flushed).

@@ -290,7 +290,7 @@ public sealed class GuardTests : IDisposable
     [Fact]
     public async Task A_reused_operation_id_is_refused_with_pooling_too_and_its_pooled_use_goes_back()
     {
-        await using var guard = NewGuard(o => o.ReservationPoolSize = 3);
+        await using var guard = NewGuard(o => { o.ReservationPoolSize = 3; o.ReservationRefillAhead = false; });
         var open = await guard.AuthorizeAsync(Op("op-a")).WaitAsync(Bound);
 
         for (var i = 0; i < 5; i++)
@@ -572,7 +572,8 @@ public sealed class GuardTests : IDisposable
     [InlineData(1, 7, 7)]
     public async Task A_reservation_pool_serves_maxUses_operations_per_reservation(int poolSize, int operations, int reservations)
     {
-        await using var guard = NewGuard(o => o.ReservationPoolSize = poolSize);
+        // Refilled when the pool runs dry (made ahead, see A_pool_is_refilled_ahead_so_no_operation_waits_for_the_round_trip).
+        await using var guard = NewGuard(o => { o.ReservationPoolSize = poolSize; o.ReservationRefillAhead = false; });
         for (var i = 0; i < operations; i++)
         {
             await guard.RunAsync(Op($"op-{i}"), (_, _) => Task.FromResult(0)).WaitAsync(Bound);
@@ -591,7 +592,7 @@ public sealed class GuardTests : IDisposable
     public async Task A_cancelled_pooled_use_is_given_back_and_a_pool_refreshes_before_expiry()
     {
         _fake.OnReserve = r => Task.FromResult(new Reservation { Id = "com_" + _fake.Reservations.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), MaxUses = r.MaxUses, ExpiresAt = _time.GetUtcNow().AddMinutes(10) });
-        await using var guard = NewGuard(o => { o.ReservationPoolSize = 2; o.ReservationRefreshMargin = TimeSpan.FromMinutes(1); });
+        await using var guard = NewGuard(o => { o.ReservationPoolSize = 2; o.ReservationRefillAhead = false; o.ReservationRefreshMargin = TimeSpan.FromMinutes(1); });
         var ticket = await guard.AuthorizeAsync(Op("op-1"));
         await guard.CancelAsync(ticket);
         await guard.RunAsync(Op("op-2"), (_, _) => Task.FromResult(0)).WaitAsync(Bound);
@@ -608,7 +609,7 @@ public sealed class GuardTests : IDisposable
     [Fact]
     public async Task Cancelling_a_completed_or_already_cancelled_operation_does_not_give_a_pooled_use_back_twice()
     {
-        await using var guard = NewGuard(o => o.ReservationPoolSize = 2);
+        await using var guard = NewGuard(o => { o.ReservationPoolSize = 2; o.ReservationRefillAhead = false; });
 
         // A clean-up path that always cancels: the use of a completed (and delivered) operation is spent, not free.
         var a = await guard.AuthorizeAsync(Op("op-a"));
@@ -655,12 +656,71 @@ public sealed class GuardTests : IDisposable
     }
 
     [Fact]
+    public async Task A_pool_is_refilled_ahead_so_no_operation_waits_for_the_round_trip()
+    {
+        // The second reservation's answer is held back until the test lets it go.
+        var secondAsked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var second = new TaskCompletionSource<Reservation>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _fake.OnReserve = r =>
+        {
+            if (_fake.Reservations.Count == 1)
+            {
+                return Task.FromResult(new Reservation { Id = "com_0", MaxUses = r.MaxUses });
+            }
+
+            secondAsked.TrySetResult();
+            return second.Task;
+        };
+        await using var guard = NewGuard(o => o.ReservationPoolSize = 4);
+
+        // Two uses leave the first reservation half spent: the next one is asked for in the background.
+        for (var i = 0; i < 2; i++)
+        {
+            (await guard.RunAsync(Op($"op-{i}"), (_, _) => Task.FromResult(0)).WaitAsync(Bound)).AuthorizationId.Should().Be("com_0");
+        }
+
+        await secondAsked.Task.WaitAsync(Bound);
+
+        // Its answer has not come, and the first reservation's last two uses do not wait for it.
+        for (var i = 2; i < 4; i++)
+        {
+            (await guard.RunAsync(Op($"op-{i}"), (_, _) => Task.FromResult(0)).WaitAsync(Bound)).AuthorizationId.Should().Be("com_0");
+        }
+
+        // The pool is empty: the fifth operation waits for the reservation being made ahead instead of asking for its own.
+        var fifth = guard.RunAsync(Op("op-4"), (_, _) => Task.FromResult(0));
+        fifth.IsCompleted.Should().BeFalse();
+        second.SetResult(new Reservation { Id = "com_1", MaxUses = 4 });
+        (await fifth.WaitAsync(Bound)).AuthorizationId.Should().Be("com_1");
+        _fake.Reservations.Should().HaveCount(2, "every reservation served four operations; none was made twice");
+        _fake.Reservations.Should().OnlyContain(r => r.MaxUses == 4);
+    }
+
+    [Fact]
+    public async Task A_refill_ahead_that_fails_is_left_to_the_operation_that_finds_the_pool_empty()
+    {
+        _fake.OnReserve = r => _fake.Reservations.Count == 2
+            ? Task.FromException<Reservation>(FakePaygentic.ApiError(HttpStatusCode.ServiceUnavailable))
+            : Task.FromResult(new Reservation { Id = "com_" + _fake.Reservations.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), MaxUses = r.MaxUses });
+        await using var guard = NewGuard(o => o.ReservationPoolSize = 4);
+
+        var served = new List<string?>();
+        for (var i = 0; i < 5; i++)
+        {
+            served.Add((await guard.RunAsync(Op($"op-{i}"), (_, _) => Task.FromResult(0)).WaitAsync(Bound)).AuthorizationId);
+        }
+
+        served.Should().Equal("com_1", "com_1", "com_1", "com_1", "com_3");
+        _fake.Reservations.Should().HaveCount(3, "the failed refill was not retried in the background; the fifth operation reserved");
+    }
+
+    [Fact]
     public async Task A_pool_whose_hold_is_shorter_than_the_refresh_margin_still_serves_its_uses()
     {
         // The server's holds last 30 s, less than the (default) 1 minute refresh margin: a reservation must not count
         // as "about to expire" from the moment it is made, or every operation holds a whole new pool.
         _fake.OnReserve = r => Task.FromResult(new Reservation { Id = "com_" + _fake.Reservations.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), MaxUses = r.MaxUses, ExpiresAt = _time.GetUtcNow().AddSeconds(30) });
-        await using var guard = NewGuard(o => o.ReservationPoolSize = 10);
+        await using var guard = NewGuard(o => { o.ReservationPoolSize = 10; o.ReservationRefillAhead = false; });
         for (var i = 0; i < 5; i++)
         {
             await guard.RunAsync(Op($"op-{i}"), (_, _) => Task.FromResult(0)).WaitAsync(Bound);
@@ -680,7 +740,7 @@ public sealed class GuardTests : IDisposable
         _fake.OnReserve = r => r.MaxUses > 1
             ? throw FakePaygentic.ApiError(HttpStatusCode.BadRequest, "INSUFFICIENT_FUNDS")
             : Task.FromResult(new Reservation { Id = "com_single", MaxUses = 1 });
-        await using var guard = NewGuard(o => o.ReservationPoolSize = 10);
+        await using var guard = NewGuard(o => { o.ReservationPoolSize = 10; o.ReservationRefillAhead = false; });
         var result = await guard.RunAsync(Op(), (_, _) => Task.FromResult(0)).WaitAsync(Bound);
         result.AuthorizationId.Should().Be("com_single");
         result.Receipt.Ticket.Pooled.Should().BeFalse();

@@ -57,7 +57,7 @@ public sealed class MeteringGuard : IMeteringGuard, IAsyncDisposable
         _standard = new StandardAccessStrategy(client.Entitlements, options, _time, _metrics);
         _strategy = options.Strategy == MeteringStrategy.Standard ? _standard : _legacy;
         _reporter = new UsageReporter(transport, outbox, options, _time, _metrics, _logger);
-        _recovery = new TicketRecovery(options, outbox, _metrics, _logger, (ticket, quantities, metadata) => CompleteCoreAsync(ticket, quantities, metadata, wait: false, CancellationToken.None));
+        _recovery = new TicketRecovery(options, outbox, _metrics, _logger, (ticket, quantities, metadata) => CompleteCoreAsync(ticket, quantities, metadata, wait: false, CancellationToken.None).AsTask());
     }
 
     /// <inheritdoc />
@@ -71,7 +71,7 @@ public sealed class MeteringGuard : IMeteringGuard, IAsyncDisposable
         MeteringTicket ticket;
         try
         {
-            ticket = await AuthorizeAsync(operation, cancellationToken).ConfigureAwait(false);
+            ticket = await AuthorizeCoreAsync(operation, cancellationToken).ConfigureAwait(false);
         }
         catch (PaygenticOperationAlreadyMeteredException reused) when (_options.ReusedOperationId == ReusedOperationIdBehavior.ReturnEarlierReceipt && reused.EarlierReceipt is { } earlier)
         {
@@ -128,7 +128,12 @@ public sealed class MeteringGuard : IMeteringGuard, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public async Task<MeteringTicket> AuthorizeAsync(MeteredOperation operation, CancellationToken cancellationToken = default)
+    public Task<MeteringTicket> AuthorizeAsync(MeteredOperation operation, CancellationToken cancellationToken = default) =>
+        AuthorizeCoreAsync(operation, cancellationToken).AsTask();
+
+    // ValueTask inside the guard: an authorization served from a pooled reservation completes without waiting, and a
+    // Task<MeteringTicket> per operation would be allocated only to be awaited at once.
+    private async ValueTask<MeteringTicket> AuthorizeCoreAsync(MeteredOperation operation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(operation);
         Guard.NotBlank(operation.CustomerId, "operation.CustomerId");
@@ -280,7 +285,8 @@ public sealed class MeteringGuard : IMeteringGuard, IAsyncDisposable
         }
     }
 
-    private async Task<MeteringReceipt> CompleteCoreAsync(MeteringTicket ticket, IReadOnlyDictionary<string, long> quantities, IReadOnlyDictionary<string, string>? metadata, bool wait, CancellationToken cancellationToken)
+    /// <remarks><paramref name="quantities"/> is the guard's own map (the ticket's estimate or one built for this report): the report may keep it.</remarks>
+    private async ValueTask<MeteringReceipt> CompleteCoreAsync(MeteringTicket ticket, IReadOnlyDictionary<string, long> quantities, IReadOnlyDictionary<string, string>? metadata, bool wait, CancellationToken cancellationToken)
     {
         using var activity = MeteringMetrics.Start(MeteringMetrics.ReportActivity);
         activity?.SetTag("paygentic.operation_id", ticket.OperationId);

@@ -14,6 +14,9 @@ internal static partial class MeteringLog
     [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Reservation for customer {CustomerId} failed without an answer ({Error}); funds may be held until the hold expires")]
     public static partial void PossibleOrphanHold(ILogger logger, string customerId, string error);
 
+    [LoggerMessage(EventId = 113, Level = LogLevel.Information, Message = "The next pooled reservation for customer {CustomerId} could not be made ahead ({Error}); the operation that finds the pool empty reserves instead")]
+    public static partial void RefillAheadFailed(ILogger logger, string customerId, string error);
+
     [LoggerMessage(EventId = 102, Level = LogLevel.Debug, Message = "Operation {OperationId} work failed ({Error}); policy {Policy}")]
     public static partial void WorkFailed(ILogger logger, string operationId, string error, FailurePolicy policy);
 

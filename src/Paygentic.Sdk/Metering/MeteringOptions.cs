@@ -15,10 +15,19 @@ public sealed class MeteringOptions
 
     /// <summary>
     /// Legacy: how many operations of one customer one reservation serves (its <c>maxUses</c>, 1–1000). The hold is
-    /// sized for that many estimates, so at most one reservation's worth of funds is held ahead of use. 1 turns
-    /// pooling off (one reservation per operation). Default 10.
+    /// sized for that many estimates, so at most one reservation's worth of funds is held ahead of use (one and a half
+    /// with <see cref="ReservationRefillAhead"/>). 1 turns pooling off (one reservation per operation). Default 10.
     /// </summary>
     public int ReservationPoolSize { get; set; } = 10;
+
+    /// <summary>
+    /// Legacy, pooled: once half of a reservation's uses are handed out, the next reservation is created in the
+    /// background, so no operation waits for that round trip to Paygentic (without it, one operation in
+    /// <see cref="ReservationPoolSize"/> does). The cost: up to half a pool more held ahead of use, and a customer who
+    /// stops right after the refill leaves that hold until it expires. A refill that fails is left to the operation that
+    /// finds the pool empty. Default true.
+    /// </summary>
+    public bool ReservationRefillAhead { get; set; } = true;
 
     /// <summary>
     /// Legacy: a pooled reservation is replaced once it expires within this margin (or within half its hold's life,

@@ -9,7 +9,8 @@ namespace Paygentic.Sdk.Metering;
 /// </summary>
 public sealed class MeteringScope
 {
-    private readonly Lock _gate = new();
+    // Made on first use (most work records nothing, and a scope lives for one operation): see Gate.
+    private Lock? _gate;
 
     // Created on first use: most operations record one quantity or none, and a scope lives for one operation.
     private Dictionary<string, long>? _quantities;
@@ -37,7 +38,7 @@ public sealed class MeteringScope
     public void SetQuantity(string metric, long quantity)
     {
         Validate(metric, quantity);
-        lock (_gate)
+        lock (Gate)
         {
             (_quantities ??= new(StringComparer.Ordinal))[metric] = quantity;
         }
@@ -52,7 +53,7 @@ public sealed class MeteringScope
     public void AddQuantity(string metric, long quantity)
     {
         Validate(metric, quantity);
-        lock (_gate)
+        lock (Gate)
         {
             _quantities ??= new(StringComparer.Ordinal);
             _quantities[metric] = checked(_quantities.GetValueOrDefault(metric) + quantity);
@@ -66,7 +67,7 @@ public sealed class MeteringScope
     {
         Guard.NotBlank(key);
         ArgumentNullException.ThrowIfNull(value);
-        lock (_gate)
+        lock (Gate)
         {
             (_metadata ??= new(StringComparer.Ordinal))[key] = value;
         }
@@ -93,7 +94,12 @@ public sealed class MeteringScope
     /// <summary>A copy of the recorded quantities, or null when none were recorded (no copy to make).</summary>
     internal Dictionary<string, long>? SnapshotQuantities()
     {
-        lock (_gate)
+        if (Volatile.Read(ref _gate) is not { } gate)
+        {
+            return null;
+        }
+
+        lock (gate)
         {
             return _quantities is { Count: > 0 } quantities ? new Dictionary<string, long>(quantities, StringComparer.Ordinal) : null;
         }
@@ -102,11 +108,19 @@ public sealed class MeteringScope
     /// <summary>A copy of the metadata, or null when none was set.</summary>
     internal Dictionary<string, string>? SnapshotMetadata()
     {
-        lock (_gate)
+        if (Volatile.Read(ref _gate) is not { } gate)
+        {
+            return null;
+        }
+
+        lock (gate)
         {
             return _metadata is { Count: > 0 } metadata ? new Dictionary<string, string>(metadata, StringComparer.Ordinal) : null;
         }
     }
+
+    // Whoever records first makes the lock; a snapshot that finds none knows nothing was recorded.
+    private Lock Gate => Volatile.Read(ref _gate) ?? Interlocked.CompareExchange(ref _gate, new Lock(), null) ?? _gate!;
 
     private static void Validate(string metric, long quantity)
     {

@@ -32,7 +32,7 @@ public sealed record MeteringTicket
     public bool Pooled { get; init; }
 
     /// <summary>The estimated quantities (metric or data property → units).</summary>
-    public IReadOnlyDictionary<string, long> Estimate { get; init; } = new Dictionary<string, long>();
+    public IReadOnlyDictionary<string, long> Estimate { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, long>.Empty;
 
     /// <summary>Standard: the feature key checked.</summary>
     public string? FeatureKey { get; init; }

@@ -15,7 +15,7 @@ internal static class QuantityMaps
         }
 
         var result = new Dictionary<string, long>(estimate, StringComparer.Ordinal);
-        foreach (var (metric, quantity) in actual)
+        foreach (var (metric, quantity) in new MapEntries<long>(actual))
         {
             result[metric] = quantity;
         }

@@ -18,12 +18,16 @@ internal interface IAuthorizationStrategy
     /// Authorizes; throws <see cref="PaygenticPaymentRequiredException"/> when the customer cannot pay. The ticket's
     /// <see cref="MeteringTicket.AuthorizedAt"/> is the moment the authorization was obtained.
     /// </summary>
-    Task<MeteringTicket> AuthorizeAsync(MeteredOperation operation, string operationId, string issuerId, CancellationToken cancellationToken);
+    ValueTask<MeteringTicket> AuthorizeAsync(MeteredOperation operation, string operationId, string issuerId, CancellationToken cancellationToken);
 
     /// <summary>Gives back what an authorization that will never be reported holds locally (a pooled use).</summary>
     void Release(MeteringTicket ticket);
 
-    /// <summary>The report for these quantities, or null when there is nothing to charge.</summary>
+    /// <summary>
+    /// The report for these quantities, or null when there is nothing to charge. <paramref name="quantities"/> is never
+    /// written after this call (the guard passes the ticket's estimate or a map it built for this report), so the report
+    /// may keep it instead of a copy; metadata may be the caller's and is copied.
+    /// </summary>
     PendingReport? BuildReport(MeteringTicket ticket, IReadOnlyDictionary<string, long> quantities, IReadOnlyDictionary<string, string>? metadata, DateTimeOffset now);
 }
 

@@ -21,7 +21,7 @@ internal sealed class LegacyReservationStrategy(
     MeteringMetrics metrics,
     ILogger logger) : IAuthorizationStrategy
 {
-    private readonly ConcurrentDictionary<PoolKey, Pool> _pools = new();
+    private readonly ConcurrentDictionary<PoolKey, ReservationPool> _pools = new();
     private readonly ReservationStore _store = new(outbox);
 
     public bool HoldsFundsPerOperation => options.ReservationPoolSize <= 1;
@@ -33,7 +33,7 @@ internal sealed class LegacyReservationStrategy(
             throw new ArgumentException("operation.EstimatedQuantities must name at least one billable metric for the Legacy strategy (it sizes the reservation).", nameof(operation));
         }
 
-        foreach (var (metric, quantity) in estimate)
+        foreach (var (metric, quantity) in new MapEntries<long>(estimate))
         {
             Guard.NotBlank(metric, "operation.EstimatedQuantities key");
             if (quantity < 0)
@@ -43,7 +43,7 @@ internal sealed class LegacyReservationStrategy(
         }
     }
 
-    public async Task<MeteringTicket> AuthorizeAsync(MeteredOperation operation, string operationId, string issuerId, CancellationToken cancellationToken)
+    public async ValueTask<MeteringTicket> AuthorizeAsync(MeteredOperation operation, string operationId, string issuerId, CancellationToken cancellationToken)
     {
         var estimate = operation.EstimatedQuantities!;
         var size = options.ReservationPoolSize;
@@ -58,20 +58,20 @@ internal sealed class LegacyReservationStrategy(
         if (!_pools.TryGetValue(key, out var pool))
         {
             // The stored key owns a copy of the estimate: the caller's dictionary may change after this call.
-            pool = _pools.GetOrAdd(key with { Estimate = new Dictionary<string, long>(estimate, StringComparer.Ordinal) }, static k => new Pool(k.Estimate));
+            pool = _pools.GetOrAdd(key with { Estimate = new Dictionary<string, long>(estimate, StringComparer.Ordinal) }, static k => new ReservationPool(k.Estimate));
         }
 
-        if (pool.TryTake(time.GetUtcNow(), options.ReservationRefreshMargin) is { } hit)
+        if (Take(pool, operation, size) is { } hit)
         {
             metrics.PoolHits.Add(1);
             return Ticket(operation, operationId, issuerId, hit, pool.Estimate, time.GetUtcNow());
         }
 
-        // One caller per pool creates the next reservation; the others wait for it instead of creating their own.
+        // One caller per pool creates the next reservation; the others (and a refill made ahead) are waited for instead.
         await pool.Refill.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (pool.TryTake(time.GetUtcNow(), options.ReservationRefreshMargin) is { } refilled)
+            if (Take(pool, operation, size) is { } refilled)
             {
                 metrics.PoolHits.Add(1);
                 return Ticket(operation, operationId, issuerId, refilled, pool.Estimate, time.GetUtcNow());
@@ -91,11 +91,70 @@ internal sealed class LegacyReservationStrategy(
             }
 
             var previous = pool.Install(reservation, size, time.GetUtcNow(), handedOut: 1);
-            await _store.ReplaceAsync(previous, reservation, size, operation, pool.Estimate, time.GetUtcNow()).ConfigureAwait(false);
+            await _store.ReplaceAsync(previous, reservation, size, operation.CustomerId, operation.MerchantId, pool.Estimate, time.GetUtcNow()).ConfigureAwait(false);
             return Ticket(operation, operationId, issuerId, reservation, pool.Estimate, time.GetUtcNow());
         }
         finally
         {
+            pool.Refill.Release();
+        }
+    }
+
+    /// <summary>
+    /// One use from the pool. When this use leaves the current reservation half spent, the next one is created in the
+    /// background (<see cref="MeteringOptions.ReservationRefillAhead"/>) by whoever wins the pool's refill gate at once;
+    /// a reservation the pool moved past has its stored row removed in the background too. Neither waits here.
+    /// </summary>
+    private Reservation? Take(ReservationPool pool, MeteredOperation operation, int size)
+    {
+        var use = pool.TryTake(time.GetUtcNow(), options.ReservationRefreshMargin, options.ReservationRefillAhead, out var refillAhead, out var retired);
+        if (retired is not null)
+        {
+            ForgetInBackground(retired);
+        }
+
+        if (refillAhead)
+        {
+            if (pool.Refill.Wait(0))
+            {
+                RefillAheadInBackground(pool, operation.CustomerId, operation.MerchantId, size);
+            }
+            else
+            {
+                // A caller is creating a reservation already (the pool ran dry): it becomes the current one.
+                pool.RefillEnded(null, 0, default);
+            }
+        }
+
+        return use;
+    }
+
+    // Lambdas in methods of their own: a closure over Take's locals would be allocated on every call of Take.
+    private void ForgetInBackground(Reservation retired) => _ = Task.Run(() => _store.ForgetAsync(retired));
+
+    private void RefillAheadInBackground(ReservationPool pool, string customerId, string? merchantId, int size) =>
+        _ = Task.Run(() => RefillAheadAsync(pool, customerId, merchantId, size));
+
+    /// <summary>Creates the pool's next reservation while its current one still serves; a failure leaves it to the caller that finds the pool empty.</summary>
+    private async Task RefillAheadAsync(ReservationPool pool, string customerId, string? merchantId, int size)
+    {
+        Reservation? next = null;
+        try
+        {
+            metrics.PoolMisses.Add(1);
+            next = await ReserveAsync(new MeteredOperation { CustomerId = customerId, MerchantId = merchantId, EstimatedQuantities = pool.Estimate }, "(refill ahead)", pool.Estimate, size, CancellationToken.None).ConfigureAwait(false);
+            await _store.ReplaceAsync(null, next, size, customerId, merchantId, pool.Estimate, time.GetUtcNow()).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // refused or failed: the operation that finds the pool empty reserves (and reports) for itself
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            var error = e.GetType().Name;
+            MeteringLog.RefillAheadFailed(logger, customerId, error);
+        }
+        finally
+        {
+            pool.RefillEnded(next, size, time.GetUtcNow());
             pool.Refill.Release();
         }
     }
@@ -112,8 +171,8 @@ internal sealed class LegacyReservationStrategy(
         foreach (var (ticket, reservation, maxUses, used) in await _store.LoadUsableAsync(now, options.ReservationRefreshMargin, cancellationToken).ConfigureAwait(false))
         {
             var key = new PoolKey(ticket.CustomerId, ticket.MerchantId, ticket.Estimate);
-            var pool = _pools.GetOrAdd(key, static k => new Pool(k.Estimate));
-            pool.Install(reservation, maxUses, ticket.AuthorizedAt, used);
+            var pool = _pools.GetOrAdd(key, static k => new ReservationPool(k.Estimate));
+            pool.Restore(reservation, maxUses, ticket.AuthorizedAt, used, now, options.ReservationRefreshMargin);
         }
     }
 
@@ -135,20 +194,35 @@ internal sealed class LegacyReservationStrategy(
 
     public PendingReport? BuildReport(MeteringTicket ticket, IReadOnlyDictionary<string, long> quantities, IReadOnlyDictionary<string, string>? metadata, DateTimeOffset now)
     {
-        // The API takes whole quantities ≥ 1: a metric used 0 times is simply not reported. The report keeps its own
-        // copies: the inputs may be the caller's dictionaries, and the report is sent later.
-        var charged = new Dictionary<string, long>(quantities.Count, StringComparer.Ordinal);
-        foreach (var (metric, quantity) in quantities)
+        // The API takes whole quantities ≥ 1: a metric used 0 times is simply not reported. The quantities are the guard's
+        // own map (see IAuthorizationStrategy.BuildReport): kept as they are unless some must be left out.
+        var billable = 0;
+        foreach (var (_, quantity) in new MapEntries<long>(quantities))
         {
             if (quantity >= 1)
             {
-                charged[metric] = quantity;
+                billable++;
             }
         }
 
-        if (charged.Count == 0)
+        if (billable == 0)
         {
             return null;
+        }
+
+        var charged = quantities;
+        if (billable < quantities.Count)
+        {
+            var some = new Dictionary<string, long>(billable, StringComparer.Ordinal);
+            foreach (var (metric, quantity) in new MapEntries<long>(quantities))
+            {
+                if (quantity >= 1)
+                {
+                    some[metric] = quantity;
+                }
+            }
+
+            charged = some;
         }
 
         return new PendingReport
@@ -229,7 +303,7 @@ internal sealed class LegacyReservationStrategy(
                 return false;
             }
 
-            foreach (var (metric, quantity) in Estimate)
+            foreach (var (metric, quantity) in new MapEntries<long>(Estimate))
             {
                 if (!other.Estimate.TryGetValue(metric, out var otherQuantity) || otherQuantity != quantity)
                 {
@@ -244,79 +318,12 @@ internal sealed class LegacyReservationStrategy(
         {
             // Order-independent: the sum of the entries' hashes.
             var entries = 0;
-            foreach (var (metric, quantity) in Estimate)
+            foreach (var (metric, quantity) in new MapEntries<long>(Estimate))
             {
                 entries += HashCode.Combine(StringComparer.Ordinal.GetHashCode(metric), quantity);
             }
 
             return HashCode.Combine(StringComparer.Ordinal.GetHashCode(CustomerId), MerchantId is null ? 0 : StringComparer.Ordinal.GetHashCode(MerchantId), entries);
-        }
-    }
-
-    /// <summary>One customer's (and estimate's) current pooled reservation and how many of its uses are handed out.</summary>
-    private sealed class Pool(IReadOnlyDictionary<string, long> estimate)
-    {
-        /// <summary>The pool's own copy of the estimate its reservation is sized for.</summary>
-        public IReadOnlyDictionary<string, long> Estimate { get; } = estimate;
-
-        private readonly Lock _gate = new();
-        private Reservation? _current;
-        private int _maxUses;
-        private int _handedOut;
-        private DateTimeOffset _installedAt;
-
-        public SemaphoreSlim Refill { get; } = new(1, 1);
-
-        public Reservation? TryTake(DateTimeOffset now, TimeSpan refreshMargin)
-        {
-            lock (_gate)
-            {
-                if (_current is null || _handedOut >= _maxUses || (_current.ExpiresAt is { } expires && now >= RefreshAt(expires, refreshMargin)))
-                {
-                    return null;
-                }
-
-                _handedOut++;
-                return _current;
-            }
-        }
-
-        public bool TryGiveBack(string reservationId)
-        {
-            lock (_gate)
-            {
-                if (_current is null || !string.Equals(_current.Id, reservationId, StringComparison.Ordinal) || _handedOut == 0)
-                {
-                    return false;
-                }
-
-                _handedOut--;
-                return true;
-            }
-        }
-
-        /// <summary>Makes a reservation the pool's current one; returns the one it replaces.</summary>
-        public Reservation? Install(Reservation reservation, int maxUses, DateTimeOffset installedAt, int handedOut)
-        {
-            lock (_gate)
-            {
-                var previous = _current;
-                _current = reservation;
-                _installedAt = installedAt;
-                _maxUses = reservation.MaxUses is > 0 and var m ? Math.Min(m, maxUses) : maxUses;
-                _handedOut = handedOut;
-                return previous;
-            }
-        }
-
-        /// <summary>
-        /// When to stop handing out uses: the refresh margin before expiry, but never more than half the hold's life, so
-        /// a hold shorter than the margin still serves its uses instead of being replaced by every operation.
-        /// </summary>
-        private DateTimeOffset RefreshAt(DateTimeOffset expires, TimeSpan refreshMargin)
-        {
-            var halfLife = (expires - _installedAt) / 2;
-            return expires - (halfLife < refreshMargin ? halfLife : refreshMargin);
         }
     }
 }

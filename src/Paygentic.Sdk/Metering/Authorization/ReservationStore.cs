@@ -17,8 +17,8 @@ internal sealed class ReservationStore(IUsageOutbox outbox)
     // The rows that hold a use of a reservation.
     private static readonly OutboxEntryState[] UseStates = [OutboxEntryState.Authorized, OutboxEntryState.Pending, OutboxEntryState.DeadLettered, OutboxEntryState.Delivered];
 
-    /// <summary>Records a newly installed reservation and forgets the one it replaced.</summary>
-    public async Task ReplaceAsync(Reservation? previous, Reservation current, int maxUses, MeteredOperation operation, IReadOnlyDictionary<string, long> estimate, DateTimeOffset now)
+    /// <summary>Records a new reservation of a pool and forgets the one it replaced (none when it was made ahead).</summary>
+    public async Task ReplaceAsync(Reservation? previous, Reservation current, int maxUses, string customerId, string? merchantId, IReadOnlyDictionary<string, long> estimate, DateTimeOffset now)
     {
         var row = new OutboxEntry
         {
@@ -29,8 +29,8 @@ internal sealed class ReservationStore(IUsageOutbox outbox)
             Ticket = new MeteringTicket
             {
                 OperationId = KeyPrefix + current.Id,
-                CustomerId = operation.CustomerId,
-                MerchantId = operation.MerchantId,
+                CustomerId = customerId,
+                MerchantId = merchantId,
                 Strategy = MeteringStrategy.Legacy,
                 AuthorizationId = current.Id,
                 AuthorizationExpiresAt = current.ExpiresAt,
@@ -50,6 +50,20 @@ internal sealed class ReservationStore(IUsageOutbox outbox)
             }
         }
 #pragma warning disable CA1031 // see above: a missing row costs a second hold after a restart, nothing more
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+
+    /// <summary>Forgets a reservation the pool no longer uses (best effort: a row left behind is found spent at the next start).</summary>
+    public async Task ForgetAsync(Reservation retired)
+    {
+        try
+        {
+            await outbox.RemoveAsync([KeyPrefix + retired.Id], CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // see above
         catch (Exception)
 #pragma warning restore CA1031
         {

@@ -30,7 +30,7 @@ internal sealed class StandardAccessStrategy(
         }
     }
 
-    public async Task<MeteringTicket> AuthorizeAsync(MeteredOperation operation, string operationId, string issuerId, CancellationToken cancellationToken)
+    public async ValueTask<MeteringTicket> AuthorizeAsync(MeteredOperation operation, string operationId, string issuerId, CancellationToken cancellationToken)
     {
         var featureKey = operation.FeatureKey ?? options.FeatureKey!;
         var productId = operation.ProductId ?? options.ProductId!;
@@ -85,8 +85,8 @@ internal sealed class StandardAccessStrategy(
         CustomerId = ticket.CustomerId,
         MerchantId = ticket.MerchantId,
         Timestamp = now,
-        // Copies: the inputs may be the caller's dictionaries, and the report is sent later.
-        Quantities = new Dictionary<string, long>(quantities, StringComparer.Ordinal),
+        // The guard's own map (see IAuthorizationStrategy.BuildReport); metadata may be the caller's, so it is copied.
+        Quantities = quantities,
         EntitlementId = ticket.AuthorizationId,
         Metadata = metadata is { Count: > 0 } ? new Dictionary<string, string>(metadata, StringComparer.Ordinal) : null,
         EventType = options.EventType,

@@ -8,6 +8,12 @@ namespace Paygentic.Sdk.Metering.Reporting;
 /// <see cref="MeteringOptions.BatchInterval"/> for more unless a caller waits for one of them, with at most
 /// <see cref="MeteringOptions.MaxConcurrentSends"/> sends in flight (each holds a slot until it has settled).
 /// </summary>
+/// <remarks>
+/// While it lingers the sender does not wake for each report: reports wait in the channel, and the writer calls
+/// <see cref="Offered"/>, which ends the linger only when the batch would be full or a caller waits. A wake per report
+/// cost a thread-pool hand-off per guarded operation. Invariant: <c>_early</c> is published before the sender looks at
+/// the channel a last time, so a report offered meanwhile is either seen there or ends the linger.
+/// </remarks>
 internal sealed class BatchingSender(
     Channel<ReportItem> channel,
     int maxBatch,
@@ -19,6 +25,11 @@ internal sealed class BatchingSender(
     ILogger logger) : IDisposable
 {
     private readonly SemaphoreSlim _slots = new(options.MaxConcurrentSends, options.MaxConcurrentSends);
+
+    // Set while the sender lingers: completing it ends the linger. _held is the lingering batch's size then.
+    private TaskCompletionSource? _early;
+    private int _held;
+    private readonly Lock _seamGate = new();
 
     /// <summary>
     /// Test seam (null in production): raised with the batch's size each time the sender, its linger timer armed, waits
@@ -95,6 +106,40 @@ internal sealed class BatchingSender(
 
     public void Dispose() => _slots.Dispose();
 
+    /// <summary>
+    /// Called by the writer after it put a report in the channel: ends a linger when the batch would now be full or
+    /// <paramref name="urgent"/> (a caller waits for this report).
+    /// </summary>
+    public void Offered(bool urgent)
+    {
+        if (Volatile.Read(ref _early) is not { } early)
+        {
+            return;
+        }
+
+        var held = Volatile.Read(ref _held) + channel.Reader.Count;
+        ReportLingering();
+        if (urgent || held >= maxBatch)
+        {
+            early.TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// Tells the test seam how many reports the lingering batch holds, counted at the moment of telling and one teller at
+    /// a time: the sender and the writers both tell, and a count taken earlier must not arrive last.
+    /// </summary>
+    private void ReportLingering()
+    {
+        if (Lingering is { } lingering)
+        {
+            lock (_seamGate)
+            {
+                lingering(Volatile.Read(ref _held) + channel.Reader.Count);
+            }
+        }
+    }
+
     /// <summary>Moves queued reports into the batch; returns whether a caller waits for one of those it moved.</summary>
     private bool Collect(ChannelReader<ReportItem> reader, List<ReportItem> batch)
     {
@@ -128,23 +173,31 @@ internal sealed class BatchingSender(
             return;
         }
 
-        using var linger = new CancellationTokenSource(options.BatchInterval, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(linger.Token, token, cut);
+        var early = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _held, batch.Count);
+        Volatile.Write(ref _early, early);
         try
         {
-            while (batch.Count < maxBatch)
+            // Offered before _early was published: the last look.
+            var held = batch.Count + reader.Count;
+            if (held < maxBatch)
             {
-                Lingering?.Invoke(batch.Count);
-                if (!await reader.WaitToReadAsync(linked.Token).ConfigureAwait(false) || Collect(reader, batch))
-                {
-                    return;
-                }
+                using var linger = new CancellationTokenSource(options.BatchInterval, time);
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(linger.Token, token, cut);
+                ReportLingering();
+                await early.Task.WaitAsync(linked.Token).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (!token.IsCancellationRequested)
         {
             // The interval is over, or a flush cut it short: send what was collected.
         }
+        finally
+        {
+            Volatile.Write(ref _early, null);
+        }
+
+        Collect(reader, batch);
     }
 
     private async Task SendAsync(List<ReportItem> batch)

@@ -68,7 +68,7 @@ internal static class ReportMapping
     {
         var properties = new UsageProperty[quantities.Count];
         var i = 0;
-        foreach (var (key, value) in quantities)
+        foreach (var (key, value) in new MapEntries<long>(quantities))
         {
             properties[i++] = new UsageProperty { BillableMetricId = key, Quantity = value };
         }

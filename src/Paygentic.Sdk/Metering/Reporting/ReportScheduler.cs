@@ -50,6 +50,9 @@ internal sealed class ReportScheduler
 
     internal Action<DateTimeOffset, bool>? RoundCompleted { get; set; }
 
+    /// <summary>Told of each report written to a channel (the reporter ends a sender's linger with it when due).</summary>
+    public Action<ReportItem>? Offered { get; set; }
+
     public Channel<ReportItem> EventReady { get; }
 
     /// <summary>Whether the item is the one <c>_pending</c> holds for its operation (a newer one replaces it).</summary>
@@ -219,6 +222,7 @@ internal sealed class ReportScheduler
         {
             if (channel.Writer.TryWrite(item))
             {
+                Offered?.Invoke(item);
                 return true;
             }
 
