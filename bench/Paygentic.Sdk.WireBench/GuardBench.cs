@@ -80,14 +80,22 @@ internal static class GuardBench
         await guard.StartAsync(CancellationToken.None);
         var latencies = new double[count];
         var tag = Path.GetFileNameWithoutExtension(path) + "-";
-        var operation = new MeteredOperation { CustomerId = customer, EstimatedQuantities = Estimate };
+        // Each operation (and its id) is made before the run: what is measured is what the guard allocates, not the bench.
+        var template = new MeteredOperation { CustomerId = customer, EstimatedQuantities = Estimate };
+        var operations = new MeteredOperation[count];
+        for (var i = 0; i < count; i++)
+        {
+            operations[i] = template with { OperationId = tag + i.ToString(CultureInfo.InvariantCulture) };
+        }
+
         long callerBytes = 0, callerOps = 0;
         var before = Measure.Snapshot();
         var cost = await Measure.RunAsync(count, callers, bound, async i =>
         {
+            var operation = operations[i];
             var started = Stopwatch.GetTimestamp();
             var allocated = GC.GetAllocatedBytesForCurrentThread();
-            var run = guard.RunAsync(operation with { OperationId = tag + i.ToString(CultureInfo.InvariantCulture) }, static (_, _) => Task.FromResult(0));
+            var run = guard.RunAsync(operation, static (_, _) => Task.FromResult(0));
             if (run.IsCompleted)
             {
                 // Finished on this thread (a pooled use and the outbox writes done here): all it allocated is the caller's.

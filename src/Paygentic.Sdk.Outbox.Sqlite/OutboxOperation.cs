@@ -83,52 +83,41 @@ internal struct OutboxRow
 }
 
 /// <summary>One call on the outbox, queued for a group commit; reads go through the same queue (one connection).</summary>
-internal sealed class OutboxOperation : GroupCommitItem
+internal abstract class OutboxOperation(OutboxOperationKind kind) : GroupCommitItem
 {
-    // One row (the guard's writes) is kept inline; several go in an array.
-    private OutboxRow _row;
+    public OutboxOperationKind Kind { get; } = kind;
+
+    /// <summary>How many statements it runs (a lone statement commits by itself, several need a transaction).</summary>
+    public abstract int Statements { get; }
+}
+
+/// <summary>Rows written (upsert, or insert-if-absent). Two per guarded operation: kept small, one row inline.</summary>
+internal sealed class RowWrite : OutboxOperation
+{
     private readonly OutboxRow[]? _rows;
+    private OutboxRow _row;
 
-    public OutboxOperation(OutboxOperationKind kind, string[]? ids = null, int? state = null)
-    {
-        Kind = kind;
-        Ids = ids;
-        State = state;
-    }
-
-    public OutboxOperation(OutboxOperationKind kind, OutboxRow row)
-        : this(kind)
+    public RowWrite(OutboxOperationKind kind, OutboxRow row)
+        : base(kind)
     {
         _row = row;
-        RowCount = 1;
+        Statements = 1;
     }
 
-    public OutboxOperation(OutboxOperationKind kind, OutboxRow[] rows)
-        : this(kind)
+    public RowWrite(OutboxOperationKind kind, OutboxRow[] rows)
+        : base(kind)
     {
         _rows = rows;
-        RowCount = rows.Length;
+        Statements = rows.Length;
     }
 
-    public int RowCount { get; }
+    public override int Statements { get; }
 
-    /// <summary>The rows to write (empty for reads and removals).</summary>
-    public ReadOnlySpan<OutboxRow> Rows => _rows ?? (RowCount == 1 ? new ReadOnlySpan<OutboxRow>(in _row) : default);
+    /// <summary>The rows to write.</summary>
+    public ReadOnlySpan<OutboxRow> Rows => _rows ?? new ReadOnlySpan<OutboxRow>(in _row);
 
-    public OutboxOperationKind Kind { get; }
-
-    public string[]? Ids { get; }
-
-    public int? State { get; }
-
-    /// <summary>Purge: rows written before this time (unix ms) go. MarkDelivered: the delivery time (unix ms).</summary>
-    public long Before { get; init; }
-
-    public List<OutboxEntry>? Result { get; set; }
-
+    /// <summary>Insert-if-absent: whether the row was added.</summary>
     public bool Inserted { get; set; }
-
-    public int Removed { get; set; }
 
     protected override void OnCompleted()
     {
@@ -139,17 +128,30 @@ internal sealed class OutboxOperation : GroupCommitItem
                 rows[i].Release();
             }
         }
-        else if (RowCount == 1)
+        else
         {
             _row.Release();
         }
     }
+}
 
-    /// <summary>How many statements it runs (a lone statement commits by itself, several need a transaction).</summary>
-    public int Statements => Kind switch
+/// <summary>Reads, removals, delivered marks and purges: operations on keys or a state.</summary>
+internal sealed class KeyedOperation(OutboxOperationKind kind, string[]? ids = null, int? state = null) : OutboxOperation(kind)
+{
+    public string[]? Ids { get; } = ids;
+
+    public int? State { get; } = state;
+
+    /// <summary>Purge: rows written before this time (unix ms) go. MarkDelivered: the delivery time (unix ms).</summary>
+    public long Before { get; init; }
+
+    public List<OutboxEntry>? Result { get; set; }
+
+    public int Removed { get; set; }
+
+    public override int Statements => Kind switch
     {
-        OutboxOperationKind.Upsert => RowCount,
-        OutboxOperationKind.Insert or OutboxOperationKind.Purge => 1,
+        OutboxOperationKind.Purge => 1,
         OutboxOperationKind.Remove or OutboxOperationKind.MarkDelivered => Ids!.Length,
         _ => 0,
     };

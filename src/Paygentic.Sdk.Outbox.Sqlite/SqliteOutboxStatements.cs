@@ -111,42 +111,49 @@ internal sealed class SqliteOutboxStatements : IDisposable
 
     private void Apply(OutboxOperation operation, long now)
     {
-        switch (operation.Kind)
+        if (operation is RowWrite write)
         {
-            case OutboxOperationKind.Upsert:
-                foreach (var row in operation.Rows)
-                {
-                    Write(_upsert, row, now);
-                }
+            if (write.Kind == OutboxOperationKind.Insert)
+            {
+                write.Inserted = Write(_insert, write.Rows[0], now) == 1;
+                return;
+            }
 
-                break;
-            case OutboxOperationKind.Insert:
-                operation.Inserted = Write(_insert, operation.Rows[0], now) == 1;
-                break;
+            foreach (var row in write.Rows)
+            {
+                Write(_upsert, row, now);
+            }
+
+            return;
+        }
+
+        var keyed = (KeyedOperation)operation;
+        switch (keyed.Kind)
+        {
             case OutboxOperationKind.Remove:
-                foreach (var id in operation.Ids!)
+                foreach (var id in keyed.Ids!)
                 {
                     _delete.Bind(1, id).Execute();
                 }
 
                 break;
             case OutboxOperationKind.Get:
-                operation.Result = Read(_get, operation.Ids![0]);
+                keyed.Result = Read(_get, keyed.Ids![0]);
                 break;
             case OutboxOperationKind.Load:
-                operation.Result = Read(_load, operation.State!.Value);
+                keyed.Result = Read(_load, keyed.State!.Value);
                 break;
             case OutboxOperationKind.MarkDelivered:
-                foreach (var id in operation.Ids!)
+                foreach (var id in keyed.Ids!)
                 {
-                    _markDelivered.Bind(1, id).Bind(2, operation.Before).Execute();
+                    _markDelivered.Bind(1, id).Bind(2, keyed.Before).Execute();
                 }
 
                 break;
             case OutboxOperationKind.Purge:
-                _purge.Parameters[0].Value = operation.State!.Value;
-                _purge.Parameters[1].Value = operation.Before;
-                operation.Removed = _purge.ExecuteNonQuery();
+                _purge.Parameters[0].Value = keyed.State!.Value;
+                _purge.Parameters[1].Value = keyed.Before;
+                keyed.Removed = _purge.ExecuteNonQuery();
                 break;
         }
     }

@@ -133,7 +133,7 @@ public sealed class SqliteUsageOutbox : IUsageOutbox, IAsyncDisposable
         // Serialized before taking part in a commit: the committing thread only touches the database.
         if (entries.Count == 1)
         {
-            return Submit(new OutboxOperation(OutboxOperationKind.Upsert, OutboxRow.From(entries[0])), cancellationToken);
+            return Submit(new RowWrite(OutboxOperationKind.Upsert, OutboxRow.From(entries[0])), cancellationToken);
         }
 
         var rows = new OutboxRow[entries.Count];
@@ -142,14 +142,14 @@ public sealed class SqliteUsageOutbox : IUsageOutbox, IAsyncDisposable
             rows[i] = OutboxRow.From(entries[i]);
         }
 
-        return Submit(new OutboxOperation(OutboxOperationKind.Upsert, rows), cancellationToken);
+        return Submit(new RowWrite(OutboxOperationKind.Upsert, rows), cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<bool> TryAddAsync(OutboxEntry entry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        var insert = new OutboxOperation(OutboxOperationKind.Insert, OutboxRow.From(entry));
+        var insert = new RowWrite(OutboxOperationKind.Insert, OutboxRow.From(entry));
         await Submit(insert, cancellationToken).ConfigureAwait(false);
         return insert.Inserted;
     }
@@ -158,14 +158,14 @@ public sealed class SqliteUsageOutbox : IUsageOutbox, IAsyncDisposable
     public Task RemoveAsync(IReadOnlyList<string> operationIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(operationIds);
-        return operationIds.Count == 0 ? Task.CompletedTask : Submit(new OutboxOperation(OutboxOperationKind.Remove, ids: [.. operationIds]), cancellationToken);
+        return operationIds.Count == 0 ? Task.CompletedTask : Submit(new KeyedOperation(OutboxOperationKind.Remove, ids: [.. operationIds]), cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<OutboxEntry?> GetAsync(string operationId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(operationId);
-        var read = new OutboxOperation(OutboxOperationKind.Get, ids: [operationId]);
+        var read = new KeyedOperation(OutboxOperationKind.Get, ids: [operationId]);
         await Submit(read, cancellationToken).ConfigureAwait(false);
         return read.Result is { Count: > 0 } found ? found[0] : null;
     }
@@ -173,7 +173,7 @@ public sealed class SqliteUsageOutbox : IUsageOutbox, IAsyncDisposable
     /// <inheritdoc />
     public async Task<IReadOnlyList<OutboxEntry>> LoadAsync(OutboxEntryState state, CancellationToken cancellationToken)
     {
-        var read = new OutboxOperation(OutboxOperationKind.Load, state: (int)state);
+        var read = new KeyedOperation(OutboxOperationKind.Load, state: (int)state);
         await Submit(read, cancellationToken).ConfigureAwait(false);
         return read.Result ?? [];
     }
@@ -194,13 +194,13 @@ public sealed class SqliteUsageOutbox : IUsageOutbox, IAsyncDisposable
             ids[i] = reports[i].OperationId;
         }
 
-        return Submit(new OutboxOperation(OutboxOperationKind.MarkDelivered, ids: ids) { Before = deliveredAt.ToUnixTimeMilliseconds() }, cancellationToken);
+        return Submit(new KeyedOperation(OutboxOperationKind.MarkDelivered, ids: ids) { Before = deliveredAt.ToUnixTimeMilliseconds() }, cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<int> RemoveWrittenBeforeAsync(OutboxEntryState state, DateTimeOffset before, CancellationToken cancellationToken)
     {
-        var purge = new OutboxOperation(OutboxOperationKind.Purge, state: (int)state) { Before = before.ToUnixTimeMilliseconds() };
+        var purge = new KeyedOperation(OutboxOperationKind.Purge, state: (int)state) { Before = before.ToUnixTimeMilliseconds() };
         await Submit(purge, cancellationToken).ConfigureAwait(false);
         return purge.Removed;
     }
