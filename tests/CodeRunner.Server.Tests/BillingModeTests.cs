@@ -35,6 +35,27 @@ public sealed class BillingModeTests
         (await client.SendAsync(HttpMethod.Get, "/config_info")).Json!["billing"]!.GetValue<string>().Should().Be("off");
     }
 
+    [Fact]
+    public async Task The_stats_endpoint_reports_the_time_inside_the_guard_and_the_compiled_methods()
+    {
+        await using var server = new OwnedServer(BillingMode.Legacy);
+        await server.Server.InitializeAsync();
+        (string token, _) = await server.Server.SignUpAsync("stats@example.com");
+        using Judge0Client client = server.Server.Client(token);
+        (await client.SendAsync(HttpMethod.Post, "/_server/stats/reset")).Status.Should().Be(HttpStatusCode.NoContent);
+        Reply done = await client.CreateAsync(new JsonObject { ["language_id"] = 71, ["source_code"] = "print(1)" }, wait: true, fields: "status_id");
+        JsonAssert.Same(done.Json, """{"status_id":3}""");
+
+        // One submission authorized and completed: one sample, a positive time; the JIT count is what bench/run warms up by.
+        JsonNode stats = (await client.SendAsync(HttpMethod.Get, "/_server/stats")).Json!;
+        stats["guard_samples"]!.GetValue<int>().Should().Be(1);
+        stats["guard_p50_us"]!.GetValue<double>().Should().BePositive();
+        stats["jit_methods"]!.GetValue<long>().Should().BePositive();
+
+        (await client.SendAsync(HttpMethod.Post, "/_server/stats/reset")).Status.Should().Be(HttpStatusCode.NoContent);
+        (await client.SendAsync(HttpMethod.Get, "/_server/stats")).Json!["guard_samples"]!.GetValue<int>().Should().Be(0);
+    }
+
     private sealed class OwnedServer(BillingMode mode) : IAsyncDisposable
     {
         public TestServer Server { get; } = new(s => s with { Billing = mode });

@@ -21,7 +21,13 @@ internal static class OpsEndpoints
         app.MapGet("/_server/stats", (GuardTimings timings) =>
         {
             (int count, double p50) = timings.Snapshot();
-            return Judge0Results.Json(new JsonObject { ["guard_samples"] = count, ["guard_p50_us"] = Math.Round(p50, 1) });
+            // jit_methods: methods compiled so far, so a benchmark can warm up until the JIT has settled.
+            return Judge0Results.Json(new JsonObject
+            {
+                ["guard_samples"] = count,
+                ["guard_p50_us"] = Math.Round(p50, 1),
+                ["jit_methods"] = System.Runtime.JitInfo.GetCompiledMethodCount(),
+            });
         });
         app.MapPost("/_server/stats/reset", (GuardTimings timings) =>
         {
