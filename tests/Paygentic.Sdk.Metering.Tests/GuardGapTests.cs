@@ -134,6 +134,32 @@ public sealed class GuardGapTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task With_refill_ahead_restarts_reuse_both_the_pool_and_the_reservation_made_ahead()
+    {
+        var customer = await _emulator.CustomerAsync("10.00");
+        using var client = _emulator.NewClient();
+        var path = _dir.File("pool-ahead.db");
+        var options = new MeteringOptions { ReservationPoolSize = 10 };
+        for (var process = 0; process < 4; process++)
+        {
+            // The fifth use (third process) starts the next reservation in the background; stopping waits for it, so
+            // the fourth process finds it stored and makes no reservation of its own.
+            await using var outbox = new SqliteUsageOutbox(path);
+            await using var guard = new MeteringGuard(client, outbox, options);
+            for (var i = 0; i < 2; i++)
+            {
+                (await guard.RunAsync(Op(customer, $"ahead-{process}-{i}"), Work(100)).WaitAsync(Bound)).ReportState.Should().Be(ReportState.Delivered);
+            }
+        }
+
+        var ledger = await _emulator.LedgerAsync(customer);
+        ((int)ledger["counts"]!["reservations"]!).Should().Be(2, "the pool's reservation and the one made ahead, each reused across restarts");
+        var holds = ledger["holds"]!.AsArray();
+        holds.Select(h => (int)h!["usedCount"]!).Should().BeEquivalentTo([8, 0], "eight uses of the first; the one made ahead is not needed yet");
+        ((bool)ledger["invariant"]!["holds"]!).Should().BeTrue();
+    }
+
+    [Fact]
     public async Task A_crash_with_open_tickets_counts_their_uses_and_the_next_process_finishes_the_pool()
     {
         var customer = await _emulator.CustomerAsync("10.00");

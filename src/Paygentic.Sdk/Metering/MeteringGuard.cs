@@ -230,7 +230,10 @@ public sealed class MeteringGuard : IMeteringGuard, IAsyncDisposable
     /// <exception cref="UsageOutboxException">The outbox is corrupt or from a newer version.</exception>
     public Task StartAsync(CancellationToken cancellationToken) => EnsureStartedAsync(cancellationToken);
 
-    /// <summary>Delivers what it can within <see cref="MeteringOptions.ShutdownTimeout"/>; the rest stays in the outbox.</summary>
+    /// <summary>
+    /// Waits for a pooled reservation being made ahead (so its hold is stored for the next process), then delivers what
+    /// it can; each within <see cref="MeteringOptions.ShutdownTimeout"/>. What is left stays in the outbox.
+    /// </summary>
     /// <param name="cancellationToken">The host's shutdown deadline.</param>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -238,6 +241,12 @@ public sealed class MeteringGuard : IMeteringGuard, IAsyncDisposable
         if (_adopted is { } adopted)
         {
             await adopted.StopAsync().ConfigureAwait(false);
+        }
+
+        using (var bound = new CancellationTokenSource(_options.ShutdownTimeout, _time))
+        using (var linked = CancellationTokenSource.CreateLinkedTokenSource(bound.Token, cancellationToken))
+        {
+            await _legacy.WaitForRefillsAsync(linked.Token).ConfigureAwait(false);
         }
 
         await _reporter.StopAsync(cancellationToken).ConfigureAwait(false);

@@ -22,6 +22,10 @@ internal sealed class LegacyReservationStrategy(
     ILogger logger) : IAuthorizationStrategy
 {
     private readonly ConcurrentDictionary<PoolKey, ReservationPool> _pools = new();
+
+    // Refills made ahead and still running: stopping waits for them, so a hold made at the last moment is stored for
+    // the next process rather than left on the server unknown until it expires.
+    private readonly ConcurrentDictionary<Task, byte> _refills = new();
     private readonly ReservationStore _store = new(outbox);
 
     public bool HoldsFundsPerOperation => options.ReservationPoolSize <= 1;
@@ -132,8 +136,25 @@ internal sealed class LegacyReservationStrategy(
     // Lambdas in methods of their own: a closure over Take's locals would be allocated on every call of Take.
     private void ForgetInBackground(Reservation retired) => _ = Task.Run(() => _store.ForgetAsync(retired));
 
-    private void RefillAheadInBackground(ReservationPool pool, string customerId, string? merchantId, int size) =>
-        _ = Task.Run(() => RefillAheadAsync(pool, customerId, merchantId, size));
+    private void RefillAheadInBackground(ReservationPool pool, string customerId, string? merchantId, int size)
+    {
+        var refill = Task.Run(() => RefillAheadAsync(pool, customerId, merchantId, size));
+        _refills.TryAdd(refill, 0);
+        refill.ContinueWith(static (done, refills) => ((ConcurrentDictionary<Task, byte>)refills!).TryRemove(done, out _), _refills, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    /// <summary>Waits for the refills made ahead that are still running (they never throw), or until the token fires.</summary>
+    public async Task WaitForRefillsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.WhenAll(_refills.Keys).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Out of time: a hold still being made may be left until it expires.
+        }
+    }
 
     /// <summary>Creates the pool's next reservation while its current one still serves; a failure leaves it to the caller that finds the pool empty.</summary>
     private async Task RefillAheadAsync(ReservationPool pool, string customerId, string? merchantId, int size)
