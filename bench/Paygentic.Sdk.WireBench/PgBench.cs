@@ -12,7 +12,9 @@ namespace Paygentic.Sdk.WireBench;
 /// sharing group commits. <c>pg-guard --url EMULATOR --pg CS --n N --reps R</c>: guarded operations with no-op work,
 /// pooled reservations (10), background reporting: the latency the guard adds (1 caller), operations per second with
 /// 16 callers on one replica, and with 16 callers spread over three replicas (three guards, stores and connection pools
-/// on one schema, in this one process). Each round uses a fresh schema, dropped afterwards.
+/// on one schema, in this one process). <c>--durable-authorizations true</c> makes the open ticket's commit wait for the
+/// log flush too (<see cref="PostgreSqlOutboxOptions.DurableAuthorizations"/>; default the option's default, relaxed).
+/// Each round uses a fresh schema, dropped afterwards.
 /// </summary>
 internal static class PgBench
 {
@@ -55,28 +57,29 @@ internal static class PgBench
         var n = args.Int("n", 5000);
         var reps = args.Int("reps", 3);
         var bound = args.Seconds("bound", 60);
+        var durable = bool.Parse(args.String("durable-authorizations", new PostgreSqlOutboxOptions().DurableAuthorizations ? "true" : "false"));
         using var client = new PaygenticClient(new PaygenticOptions { ApiKey = "sk_test_emulator", BaseUrl = url, MerchantId = "org_demo" });
         await using var admin = NpgsqlDataSource.Create(cs);
         var customer = await GuardBench.CreateCustomerAsync(client);
-        await RoundAsync(client, admin, cs, customer, 1, 1, Math.Min(n, 2000), bound); // warm-up
+        await RoundAsync(client, admin, cs, durable, customer, 1, 1, Math.Min(n, 2000), bound); // warm-up
         for (var rep = 0; rep < reps; rep++)
         {
-            var (cost, latencies) = await RoundAsync(client, admin, cs, customer, 1, 1, n, bound);
+            var (cost, latencies) = await RoundAsync(client, admin, cs, durable, customer, 1, 1, n, bound);
             Measure.Sample("guard_pg_pooled_added_p50_us", Measure.Quantile(latencies, 0.50));
             Measure.Sample("guard_pg_pooled_added_p99_us", Measure.Quantile(latencies, 0.99));
             Measure.Note($"guard pg 1 caller rep {rep + 1}: p50 {Measure.Quantile(latencies, 0.5):F0} us, p99 {Measure.Quantile(latencies, 0.99):F0} us, {cost.OpsPerSecond:F0} ops/s");
 
-            (cost, _) = await RoundAsync(client, admin, cs, customer, 1, 16, n, bound);
+            (cost, _) = await RoundAsync(client, admin, cs, durable, customer, 1, 16, n, bound);
             Measure.Sample("guard_pg_ops_per_s", cost.OpsPerSecond);
             Measure.Note($"guard pg 16 callers, 1 replica rep {rep + 1}: {cost.OpsPerSecond:F0} ops/s, {cost.CpuMicrosPerOp:F0} us CPU/op");
 
-            (cost, _) = await RoundAsync(client, admin, cs, customer, 3, 16, n, bound);
+            (cost, _) = await RoundAsync(client, admin, cs, durable, customer, 3, 16, n, bound);
             Measure.Sample("guard_pg_3replicas_ops_per_s", cost.OpsPerSecond);
             Measure.Note($"guard pg 16 callers, 3 replicas rep {rep + 1}: {cost.OpsPerSecond:F0} ops/s, {cost.CpuMicrosPerOp:F0} us CPU/op");
         }
     }
 
-    private static async Task<(RunCost Cost, double[] Latencies)> RoundAsync(PaygenticClient client, NpgsqlDataSource admin, string cs, string customer, int replicas, int callers, int count, TimeSpan bound)
+    private static async Task<(RunCost Cost, double[] Latencies)> RoundAsync(PaygenticClient client, NpgsqlDataSource admin, string cs, bool durable, string customer, int replicas, int callers, int count, TimeSpan bound)
     {
         var schema = Schema();
         var stores = new List<PostgreSqlOutboxStore>();
@@ -86,7 +89,7 @@ internal static class PgBench
         {
             for (var r = 0; r < replicas; r++)
             {
-                var store = PostgreSqlOutboxStore.Create(cs, new PostgreSqlOutboxOptions { Schema = schema, InstanceId = $"bench-{r}" });
+                var store = PostgreSqlOutboxStore.Create(cs, new PostgreSqlOutboxOptions { Schema = schema, InstanceId = $"bench-{r}", DurableAuthorizations = durable });
                 stores.Add(store);
                 outboxes.Add(new PostgreSqlUsageOutbox(store));
                 guards.Add(new MeteringGuard(client, outboxes[r], new MeteringOptions { ReservationPoolSize = 10, WaitForDelivery = false }));

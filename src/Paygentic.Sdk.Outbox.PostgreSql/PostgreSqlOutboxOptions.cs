@@ -41,6 +41,33 @@ public sealed class PostgreSqlOutboxOptions
     /// <summary>What the guard does with new work while PostgreSQL is down. Default <see cref="PostgreSqlUnavailableBehavior.RefuseNewWork"/>.</summary>
     public PostgreSqlUnavailableBehavior WhenUnavailable { get; set; } = PostgreSqlUnavailableBehavior.RefuseNewWork;
 
+    /// <summary>
+    /// Whether the guard's open tickets — the write made at authorization, before the work runs — wait for PostgreSQL's
+    /// log flush like every other write. Default <see langword="false"/>: that one write commits with
+    /// <c>synchronous_commit</c> off for its own transaction only; everything else (reports, tombstones, dead letters,
+    /// leases, pools) keeps the server's durability.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// <see langword="false"/> (relaxed) saves one wait for the log flush on every guarded operation, before its work
+    /// starts. What it risks: the open ticket is visible to every replica as soon as it commits and survives any crash
+    /// of the replica, but a crash of the PostgreSQL server itself (or a failover to a standby) within a few
+    /// <c>wal_writer_delay</c> periods of the authorization can lose it. The log is written in order, so the
+    /// completion's durable commit — or any later durable commit on the server — makes the earlier ticket durable
+    /// too. If the ticket is lost and the replica lives, its completion writes the report anyway and the operation is
+    /// charged; if the replica dies as well, the operation is not recovered: it goes uncharged, never charged twice.
+    /// Until that completion a retry of the same operation id is not refused either (its work could run again; the
+    /// shared idempotency key still charges it once).
+    /// </para>
+    /// <para>
+    /// <see langword="true"/> (durable) costs that flush wait on every guarded operation; in exchange a ticket survives
+    /// a crash of the server at any instant, so work cut off by a replica's death is recovered (charged as
+    /// <c>MeteringOptions.Recovery</c> says) even when the server crashed in the same moment. Either way a server
+    /// configured with <c>synchronous_commit</c> off or <c>fsync</c> off makes every write relaxed, whatever this says.
+    /// </para>
+    /// </remarks>
+    public bool DurableAuthorizations { get; set; }
+
     /// <summary>Checks the settings; throws <see cref="ArgumentException"/> naming the first bad one.</summary>
     public void Validate()
     {

@@ -106,6 +106,15 @@ public sealed class PostgreSqlUsageOutbox : ISharedUsageOutbox, IAsyncDisposable
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// An open ticket (<see cref="OutboxEntryState.Authorized"/>) commits with <c>synchronous_commit</c> off unless
+    /// <see cref="PostgreSqlOutboxOptions.DurableAuthorizations"/> is set: an asynchronous commit is visible to every
+    /// session at once and survives any crash of this replica, and because PostgreSQL's log is sequential the
+    /// completion's durable commit (or any later durable commit) makes the ticket durable too. Only a crash of the
+    /// server within a few <c>wal_writer_delay</c> periods can lose it; then a living replica's completion upserts the
+    /// report anyway (charged), and a replica that died too leaves its work unrecovered — possibly not charged, never
+    /// charged twice. Any other state is written durably.
+    /// </remarks>
     public async Task<bool> TryAddAsync(OutboxEntry entry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
@@ -122,7 +131,8 @@ public sealed class PostgreSqlUsageOutbox : ISharedUsageOutbox, IAsyncDisposable
         }
 
         var name = EntryRows.Name((StoredEntryState)entry.State);
-        var statement = new WriteStatement(_sql.TryAdd, [entry.OperationId, name, entry.ToJson(), _context.InstanceId, _context.UtcNow()]);
+        var relaxed = entry.State == OutboxEntryState.Authorized && !_context.Options.DurableAuthorizations;
+        var statement = new WriteStatement(_sql.TryAdd, [entry.OperationId, name, entry.ToJson(), _context.InstanceId, _context.UtcNow()], relaxed);
         return await _context.Writer.WriteAsync(statement, cancellationToken).ConfigureAwait(false) == 1;
     }
 

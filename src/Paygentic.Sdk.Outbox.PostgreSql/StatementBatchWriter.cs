@@ -8,6 +8,13 @@ namespace Paygentic.Sdk.Outbox.PostgreSql;
 /// serialization failure retries the batch; any other database error re-runs the requests one by one so only the
 /// offending writer fails, not every writer that happened to share its batch.
 /// </summary>
+/// <remarks>
+/// A batch whose every write is <see cref="WriteStatement.Relaxed"/> starts by turning <c>synchronous_commit</c> off for
+/// its own transaction: its commit returns once the log record is in the server's buffers, and the WAL writer flushes
+/// it shortly after. One durable write in the batch keeps the whole batch durable (its writer must wait for the flush, and
+/// the relaxed writes riding with it lose nothing by waiting too). Retries and the one-by-one re-run keep each write's
+/// own durability: a relaxed write re-run alone is still relaxed, a durable one still durable.
+/// </remarks>
 internal sealed class StatementBatchWriter : IAsyncDisposable
 {
     private const int MaxAttempts = 3;
@@ -16,6 +23,14 @@ internal sealed class StatementBatchWriter : IAsyncDisposable
     // PostgreSQL flushes the log once for the commits waiting together, so a second batch in flight lets writes
     // queue behind neither a commit nor the disk. More than two measured no better on two cores (bench/README.md).
     private const int BatchesInFlight = 2;
+
+    // Transaction-scoped (is_local): Npgsql sends a batch with one Sync, so its statements run in one implicit
+    // transaction, the commit at the Sync reads the setting, and it ends with that transaction. It must not outlive the
+    // batch: the store's connections are not reset on return to the pool, so a session-level setting would silently
+    // relax whatever the connection commits next. set_config rather than SET LOCAL: the server takes both, but warns
+    // on every SET LOCAL outside an explicit BEGIN, and explicit BEGIN/COMMIT statements would leave a batch that fails
+    // midway in an aborted transaction block for the connection to roll back.
+    private const string RelaxCommit = "SELECT set_config('synchronous_commit', 'off', true)";
     private readonly NpgsqlDataSource _dataSource;
     private readonly GroupCommitQueue<WriteStatement, int> _queue;
 
@@ -85,6 +100,12 @@ internal sealed class StatementBatchWriter : IAsyncDisposable
     private async Task<int[]> ExecuteAsync(IReadOnlyList<GroupCommitQueue<WriteStatement, int>.Item> items, CancellationToken cancellationToken)
     {
         await using var batch = _dataSource.CreateBatch();
+        var relaxed = AllRelaxed(items);
+        if (relaxed)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(RelaxCommit));
+        }
+
         foreach (var item in items)
         {
             var command = new NpgsqlBatchCommand(item.Request.Sql);
@@ -97,13 +118,27 @@ internal sealed class StatementBatchWriter : IAsyncDisposable
         }
 
         await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        var first = relaxed ? 1 : 0;
         var affected = new int[items.Count];
         for (var i = 0; i < items.Count; i++)
         {
-            affected[i] = batch.BatchCommands[i].RecordsAffected;
+            affected[i] = batch.BatchCommands[first + i].RecordsAffected;
         }
 
         return affected;
+    }
+
+    private static bool AllRelaxed(IReadOnlyList<GroupCommitQueue<WriteStatement, int>.Item> items)
+    {
+        foreach (var item in items)
+        {
+            if (!item.Request.Relaxed)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool IsRetryable(PostgresException e) =>

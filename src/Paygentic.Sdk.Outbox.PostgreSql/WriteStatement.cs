@@ -7,4 +7,9 @@ namespace Paygentic.Sdk.Outbox.PostgreSql;
 /// </summary>
 /// <param name="Sql">The statement.</param>
 /// <param name="Values">Its parameter values in order.</param>
-internal sealed record WriteStatement(string Sql, object[] Values);
+/// <param name="Relaxed">
+/// Whether the write may commit without waiting for the log flush (<c>synchronous_commit</c> off for its transaction).
+/// Honoured only when every write of its batch is relaxed: a batch that also carries a durable write commits durably,
+/// since the durable writer waits for the flush anyway. Default false.
+/// </param>
+internal sealed record WriteStatement(string Sql, object[] Values, bool Relaxed = false);

@@ -50,9 +50,11 @@ public sealed class FleetHarness : IAsyncDisposable
     public async Task<string> CustomerAsync() => (await Emulator.OnboardCustomerAsync(10m)).CustomerId;
 
     /// <summary>A started replica: its guard and outbox (the guard is stopped and disposed with the harness).</summary>
-    public async Task<Replica> StartReplicaAsync(string instanceId, MeteringOptions? options = null)
+    public async Task<Replica> StartReplicaAsync(string instanceId, MeteringOptions? options = null, Action<PostgreSqlOutboxOptions>? configure = null)
     {
-        var store = new PostgreSqlOutboxStore(_db.CreateDataSource(), new PostgreSqlOutboxOptions { Schema = Schema, InstanceId = instanceId });
+        var outboxOptions = new PostgreSqlOutboxOptions { Schema = Schema, InstanceId = instanceId };
+        configure?.Invoke(outboxOptions);
+        var store = new PostgreSqlOutboxStore(_db.CreateDataSource(), outboxOptions);
         var outbox = new PostgreSqlUsageOutbox(store);
         var guard = new MeteringGuard(Client, outbox, options ?? new MeteringOptions { ReservationPoolSize = 1 });
         lock (_owned)

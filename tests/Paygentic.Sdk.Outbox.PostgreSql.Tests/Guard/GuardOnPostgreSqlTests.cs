@@ -181,4 +181,24 @@ public sealed class GuardOnPostgreSqlTests(SchemaFixture db) : IClassFixture<Sch
         await replica.Outbox.DisposeAsync();
         await replica.Guard.StopAsync(CancellationToken.None).WaitAsync(Bound);
     }
+
+    [PostgresFact]
+    public async Task The_guard_commits_its_open_ticket_relaxed_and_its_report_durably_unless_authorizations_are_durable()
+    {
+        await using var fleet = await StartAsync(db);
+        var customer = await fleet.CustomerAsync();
+        var relaxed = await fleet.StartReplicaAsync("relaxed");
+        var durable = await fleet.StartReplicaAsync("durable", configure: o => o.DurableAuthorizations = true);
+        var probe = await CommitProbe.CreateAsync(db, fleet.Schema);
+        await probe.WatchEntriesAsync();
+
+        await relaxed.Guard.RunAsync(Op(customer, "r-1"), Work(100)).WaitAsync(Bound);
+        await durable.Guard.RunAsync(Op(customer, "d-1"), Work(100)).WaitAsync(Bound);
+
+        (await probe.SettingsAsync("r-1/authorized")).Should().Equal("off");
+        (await probe.SettingsAsync("r-1/pending")).Should().OnlyContain(s => s == "on").And.NotBeEmpty();
+        (await probe.SettingsAsync("d-1/authorized")).Should().Equal("on");
+        (await probe.SettingsAsync("d-1/pending")).Should().OnlyContain(s => s == "on").And.NotBeEmpty();
+        (await fleet.ChargedKeysAsync(customer)).Should().BeEquivalentTo(["r-1:usage", "d-1:usage"]);
+    }
 }
