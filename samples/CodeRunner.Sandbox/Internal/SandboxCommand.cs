@@ -19,7 +19,7 @@ internal enum BoxMode
 /// <summary>
 /// Builds the argument vector of one step. Every tool execs the next, so the chain costs no extra processes:
 /// <code>
-/// sh (opens the meter's report as fd 3, joins the job's cgroups) → setpriv (the job's uid, when root)
+/// sh (opens the meter's report as fd 3, joins the job's cgroups) → nice → setpriv (the job's uid, when root)
 ///   → bwrap (namespaces, private root) → job meter (PID 1: rlimits, waits, measures) → program
 /// </code>
 /// bubblewrap starts as the job's uid, not as root: started as root with a user namespace it would map the job to
@@ -30,6 +30,9 @@ internal sealed class SandboxCommand
 {
     /// <summary>PATH given to the user's program: the system directories only.</summary>
     public const string SandboxPath = "/usr/local/bin:/usr/bin:/bin";
+
+    /// <summary>The niceness jobs run at (lower priority than the runner itself).</summary>
+    public const string JobNiceness = "10";
 
     /// <summary>Processes of the job's uid that are not the program's: bubblewrap's monitor and the meter.</summary>
     public const int OverheadProcesses = 2;
@@ -65,6 +68,13 @@ internal sealed class SandboxCommand
         IEnumerable<string> program)
     {
         List<string> argv = [_tools.Sh, "-c", Launcher, "launcher", reportPath, .. cgroupProcFiles, "--"];
+        if (_tools.Nice is { } nice)
+        {
+            // Jobs yield the CPU to the process that runs them: when they fill every core, requests, billing and the
+            // scheduling of the next job still get their turn. Their CPU-time limits are unaffected.
+            argv.AddRange([nice, "-n", JobNiceness]);
+        }
+
         if (sandboxUid is int uid)
         {
             // Real, effective and saved ids all change, so no capability survives; no_new_privs stops setuid binaries
@@ -139,13 +149,13 @@ internal sealed class SandboxCommand
 }
 
 /// <summary>Absolute paths of the tools the sandbox is built from.</summary>
-internal sealed record SandboxTools(string Sh, string? Bwrap, string? Setpriv, string Env)
+internal sealed record SandboxTools(string Sh, string? Bwrap, string? Setpriv, string Env, string? Nice = null)
 {
     [SupportedOSPlatform("linux")]
     public static SandboxTools? Find()
     {
         string? sh = Toolchain.Find("sh");
         string? env = Toolchain.Find("env");
-        return sh is null || env is null ? null : new SandboxTools(sh, Toolchain.Find("bwrap"), Toolchain.Find("setpriv"), env);
+        return sh is null || env is null ? null : new SandboxTools(sh, Toolchain.Find("bwrap"), Toolchain.Find("setpriv"), env, Toolchain.Find("nice"));
     }
 }

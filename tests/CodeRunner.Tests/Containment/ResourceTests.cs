@@ -29,6 +29,24 @@ public class ResourceTests
         """;
 
     [SandboxFact(Python)]
+    public async Task A_job_runs_at_a_lower_priority_than_its_runner_and_cannot_raise_it()
+    {
+        var result = await TestSandbox.RunAsync(new Submission("""
+            import os
+            print('nice', os.nice(0))
+            try:
+                os.nice(-5)
+                print('raised')
+            except OSError:
+                print('refused')
+            """, Python));
+
+        result.Status.Should().Be(JudgeStatus.Accepted, result.Stderr);
+        result.Stdout.Should().Contain("nice 10").And.Contain("refused", "a job may not take priority back from the runner");
+        HostState.ShouldHaveNothingLeftBehind("nice");
+    }
+
+    [SandboxFact(Python)]
     public async Task Eight_children_of_100_MiB_under_a_128_MB_job_limit_are_stopped_for_memory()
     {
         var result = await TestSandbox.RunAsync(new Submission(EightChildrenOf100MiB, Python, limits: new SubmissionLimits(memoryLimit: 128_000)));
