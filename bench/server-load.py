@@ -100,6 +100,9 @@ for _ in range(reps):
         print(f"sample server_{mode}_cpu_us_per_submission {cpu * 1e6 / n:.0f}")
         if mode == "metered":
             _, stats = call(control, token, "GET", "/_server/stats")
-            print(f"sample server_metering_added_p50_us {json.loads(stats)['guard_p50_us']}")
+            stats = json.loads(stats)
+            print(f"sample server_metering_added_p50_us {stats['guard_p50_us']}")
+            print(f"server-load: inside the guard, p50 {stats['guard_p50_us']} us: authorize {stats['guard_authorize_p50_us']} us, "
+                  f"complete {stats['guard_complete_p50_us']} us", file=sys.stderr)
         control.close()
         sys.stdout.flush()

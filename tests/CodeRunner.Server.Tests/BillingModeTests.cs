@@ -50,6 +50,8 @@ public sealed class BillingModeTests
         JsonNode stats = (await client.SendAsync(HttpMethod.Get, "/_server/stats")).Json!;
         stats["guard_samples"]!.GetValue<int>().Should().Be(1);
         stats["guard_p50_us"]!.GetValue<double>().Should().BePositive();
+        stats["guard_authorize_p50_us"]!.GetValue<double>().Should().BePositive();
+        stats["guard_complete_p50_us"]!.GetValue<double>().Should().BePositive();
         stats["jit_methods"]!.GetValue<long>().Should().BePositive();
 
         (await client.SendAsync(HttpMethod.Post, "/_server/stats/reset")).Status.Should().Be(HttpStatusCode.NoContent);

@@ -20,12 +20,14 @@ internal static class OpsEndpoints
         }));
         app.MapGet("/_server/stats", (GuardTimings timings) =>
         {
-            (int count, double p50) = timings.Snapshot();
+            (int count, double p50, double authorizeP50, double completeP50) = timings.Snapshot();
             // jit_methods: methods compiled so far, so a benchmark can warm up until the JIT has settled.
             return Judge0Results.Json(new JsonObject
             {
                 ["guard_samples"] = count,
                 ["guard_p50_us"] = Math.Round(p50, 1),
+                ["guard_authorize_p50_us"] = Math.Round(authorizeP50, 1),
+                ["guard_complete_p50_us"] = Math.Round(completeP50, 1),
                 ["jit_methods"] = System.Runtime.JitInfo.GetCompiledMethodCount(),
             });
         });
