@@ -8,7 +8,7 @@ using Paygentic.Sdk.Subscriptions;
 namespace Paygentic.Sdk.WireBench;
 
 /// <summary>
-/// <c>guard --url EMULATOR --dir D --n N --reps R --bound S [--flush true|false] [--prefix P] [--warm-seconds W]</c>: guarded operations
+/// <c>guard --url EMULATOR --dir D --n N --reps R --bound S [--flush true|false] [--prefix P] [--warm-seconds W] [--refill-ahead true|false]</c>: guarded operations
 /// with no-op work against the emulator, SQLite outbox, background reporting. With no-op work, the whole call is
 /// the latency the guard adds. Pooled: one caller (latency, allocation) and 16 callers (throughput); unpooled: one caller.
 /// </summary>
@@ -26,11 +26,12 @@ internal static class GuardBench
         // The outbox's own default unless told (FlushEachCommit off: survives a process crash, not a power cut).
         var flush = bool.Parse(args.String("flush", new SqliteOutboxOptions().FlushEachCommit ? "true" : "false"));
         var prefix = args.String("prefix", "guard");
+        var refillAhead = bool.Parse(args.String("refill-ahead", new MeteringOptions().ReservationRefillAhead ? "true" : "false"));
         using var client = new PaygenticClient(new PaygenticOptions { ApiKey = "sk_test_emulator", BaseUrl = url, MerchantId = "org_demo" });
         var customer = await CreateCustomerAsync(client);
         var run = 0;
         Task<(RunCost Cost, double[] Latencies, Allocation Allocation)> Round(int pool, int callers, int count) =>
-            RoundAsync(client, customer, Path.Combine(dir, $"guard-{run++}.db"), flush, pool, callers, count, bound);
+            RoundAsync(client, customer, Path.Combine(dir, $"guard-{run++}.db"), flush, refillAhead, pool, callers, count, bound);
 
         // Warm-up until the JIT has settled (tiered compilation of the guard, the outbox, the HTTP path and the reporter
         // goes on for tens of thousands of operations; figures taken before it settles are mostly the JIT's own CPU).
@@ -73,10 +74,10 @@ internal static class GuardBench
         await guard.Reports.FlushAsync(new CancellationTokenSource(max).Token);
     }
 
-    private static async Task<(RunCost Cost, double[] Latencies, Allocation Allocation)> RoundAsync(PaygenticClient client, string customer, string path, bool flush, int pool, int callers, int count, TimeSpan bound)
+    private static async Task<(RunCost Cost, double[] Latencies, Allocation Allocation)> RoundAsync(PaygenticClient client, string customer, string path, bool flush, bool refillAhead, int pool, int callers, int count, TimeSpan bound)
     {
         await using var outbox = new SqliteUsageOutbox(new SqliteOutboxOptions { Path = path, FlushEachCommit = flush });
-        await using var guard = new MeteringGuard(client, outbox, new MeteringOptions { ReservationPoolSize = pool, WaitForDelivery = false });
+        await using var guard = new MeteringGuard(client, outbox, new MeteringOptions { ReservationPoolSize = pool, WaitForDelivery = false, ReservationRefillAhead = refillAhead });
         await guard.StartAsync(CancellationToken.None);
         var latencies = new double[count];
         var tag = Path.GetFileNameWithoutExtension(path) + "-";
