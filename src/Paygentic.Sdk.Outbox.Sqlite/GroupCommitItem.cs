@@ -14,6 +14,9 @@ internal abstract class GroupCommitItem
     private Exception? _error;
     private TaskCompletionSource? _waiter;
 
+    // The managed thread that completed the operation (0 while pending): see CompletedHereAndUnobserved.
+    private int _completedBy;
+
     public Task Task
     {
         get
@@ -44,12 +47,29 @@ internal abstract class GroupCommitItem
             return;
         }
 
+        _completedBy = Environment.CurrentManagedThreadId;
         OnCompleted();
 
         if (Volatile.Read(ref _waiter) is { } waiter)
         {
             Signal(waiter);
         }
+    }
+
+    /// <summary>
+    /// Whether the operation succeeded, was completed by the calling thread and nobody asked for a task before that: then
+    /// the caller, having committed it itself, is the last to hold it, and may reuse the object.
+    /// </summary>
+    protected bool CompletedHereAndUnobserved =>
+        Volatile.Read(ref _outcome) == Succeeded && _completedBy == Environment.CurrentManagedThreadId && Volatile.Read(ref _waiter) is null;
+
+    /// <summary>Makes a finished operation pending again, for reuse by the thread that finished it.</summary>
+    protected void ResetOutcome()
+    {
+        _error = null;
+        _waiter = null;
+        _completedBy = 0;
+        Volatile.Write(ref _outcome, Pending);
     }
 
     /// <summary>Called once, when the outcome is known: the operation's resources may be released.</summary>

@@ -85,15 +85,23 @@ internal struct OutboxRow
 /// <summary>One call on the outbox, queued for a group commit; reads go through the same queue (one connection).</summary>
 internal abstract class OutboxOperation(OutboxOperationKind kind) : GroupCommitItem
 {
-    public OutboxOperationKind Kind { get; } = kind;
+    public OutboxOperationKind Kind { get; private protected set; } = kind;
 
     /// <summary>How many statements it runs (a lone statement commits by itself, several need a transaction).</summary>
     public abstract int Statements { get; }
 }
 
 /// <summary>Rows written (upsert, or insert-if-absent). Two per guarded operation: kept small, one row inline.</summary>
+/// <remarks>
+/// A one-row write that its caller committed itself (the usual case with one caller) is kept for that thread's next
+/// one-row write: <see cref="Rent"/> and <see cref="ReturnIfFinishedHere"/>. It is returned only when the calling thread
+/// completed it and no task was ever asked of it, so no other thread can still hold it; anything else is left to the GC.
+/// </remarks>
 internal sealed class RowWrite : OutboxOperation
 {
+    [ThreadStatic]
+    private static RowWrite? t_spare;
+
     private readonly OutboxRow[]? _rows;
     private OutboxRow _row;
 
@@ -109,6 +117,31 @@ internal sealed class RowWrite : OutboxOperation
     {
         _rows = rows;
         Statements = rows.Length;
+    }
+
+    /// <summary>A one-row write: this thread's spare one if it has it, else a new one.</summary>
+    public static RowWrite Rent(OutboxOperationKind kind, OutboxRow row)
+    {
+        if (t_spare is not { } spare)
+        {
+            return new RowWrite(kind, row);
+        }
+
+        t_spare = null;
+        spare.ResetOutcome();
+        spare.Kind = kind;
+        spare._row = row;
+        spare.Inserted = false;
+        return spare;
+    }
+
+    /// <summary>Keeps this write as the thread's spare when the thread finished it itself (see the remarks).</summary>
+    public void ReturnIfFinishedHere()
+    {
+        if (_rows is null && CompletedHereAndUnobserved)
+        {
+            t_spare = this;
+        }
     }
 
     public override int Statements { get; }

@@ -133,7 +133,10 @@ public sealed class SqliteUsageOutbox : IUsageOutbox, IAsyncDisposable
         // Serialized before taking part in a commit: the committing thread only touches the database.
         if (entries.Count == 1)
         {
-            return Submit(new RowWrite(OutboxOperationKind.Upsert, OutboxRow.From(entries[0])), cancellationToken);
+            var write = RowWrite.Rent(OutboxOperationKind.Upsert, OutboxRow.From(entries[0]));
+            var written = Submit(write, cancellationToken);
+            write.ReturnIfFinishedHere();
+            return written;
         }
 
         var rows = new OutboxRow[entries.Count];
@@ -149,8 +152,16 @@ public sealed class SqliteUsageOutbox : IUsageOutbox, IAsyncDisposable
     public async Task<bool> TryAddAsync(OutboxEntry entry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        var insert = new RowWrite(OutboxOperationKind.Insert, OutboxRow.From(entry));
-        await Submit(insert, cancellationToken).ConfigureAwait(false);
+        var insert = RowWrite.Rent(OutboxOperationKind.Insert, OutboxRow.From(entry));
+        var written = Submit(insert, cancellationToken);
+        if (written.IsCompletedSuccessfully)
+        {
+            var inserted = insert.Inserted;
+            insert.ReturnIfFinishedHere();
+            return inserted;
+        }
+
+        await written.ConfigureAwait(false);
         return insert.Inserted;
     }
 

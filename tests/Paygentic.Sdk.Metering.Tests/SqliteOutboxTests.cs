@@ -91,6 +91,78 @@ public sealed class SqliteOutboxTests : IDisposable
     }
 
     [Fact]
+    public async Task Every_write_lands_as_written_whether_its_caller_committed_it_or_another_did()
+    {
+        // One-row writes a caller commits itself are reused for that thread's next write; none may carry another's row.
+        var path = _dir.File("reuse.db");
+        await using var outbox = new SqliteUsageOutbox(path);
+        await outbox.InitializeAsync(default);
+        static OutboxEntry Entry(string id, long quantity)
+        {
+            var pending = GuardTests.PendingEntry(id, Start);
+            return pending with { Report = pending.Report! with { Quantities = new Dictionary<string, long> { ["bm_basicsub"] = quantity } } };
+        }
+
+        for (var i = 0; i < 300; i++)
+        {
+            (await outbox.TryAddAsync(Authorized("seq-" + i), default)).Should().BeTrue();
+            await outbox.UpsertAsync([Entry("seq-" + i, i + 1)], default);
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(caller => Task.Run(async () =>
+        {
+            for (var i = 0; i < 150; i++)
+            {
+                var id = $"par-{caller}-{i}";
+                (await outbox.TryAddAsync(Authorized(id), default)).Should().BeTrue();
+                (await outbox.TryAddAsync(Authorized(id), default)).Should().BeFalse("the row is there: " + id);
+                await outbox.UpsertAsync([Entry(id, (caller * 1000) + i + 1)], default);
+            }
+        })));
+
+        var stored = (await outbox.LoadAsync(OutboxEntryState.Pending, default)).ToDictionary(e => e.OperationId);
+        stored.Should().HaveCount(300 + (8 * 150));
+        for (var i = 0; i < 300; i++)
+        {
+            stored["seq-" + i].Report!.Quantities["bm_basicsub"].Should().Be(i + 1);
+        }
+
+        for (var caller = 0; caller < 8; caller++)
+        {
+            for (var i = 0; i < 150; i++)
+            {
+                var entry = stored[$"par-{caller}-{i}"];
+                entry.Ticket.OperationId.Should().Be($"par-{caller}-{i}");
+                entry.Report!.Quantities["bm_basicsub"].Should().Be((caller * 1000) + i + 1);
+            }
+        }
+
+        (await outbox.LoadAsync(OutboxEntryState.Authorized, default)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void A_one_row_write_is_reused_only_by_the_thread_that_committed_it_unobserved()
+    {
+        var queue = new GroupCommitQueue<OutboxOperation>(16, _ => { }, e => e);
+        var row = () => OutboxRow.From(GuardTests.PendingEntry("op", Start));
+
+        // Committed by its own caller, no task asked of it before: the thread's next one-row write is the same object.
+        var first = RowWrite.Rent(OutboxOperationKind.Upsert, row());
+        queue.Submit(first).IsCompletedSuccessfully.Should().BeTrue();
+        first.ReturnIfFinishedHere();
+        var second = RowWrite.Rent(OutboxOperationKind.Insert, row());
+        second.Should().BeSameAs(first);
+        second.Kind.Should().Be(OutboxOperationKind.Insert);
+        second.Inserted.Should().BeFalse();
+
+        // Asked for its task before it was committed: someone may await it, so it is never reused.
+        _ = second.Task;
+        queue.Submit(second).IsCompletedSuccessfully.Should().BeTrue();
+        second.ReturnIfFinishedHere();
+        RowWrite.Rent(OutboxOperationKind.Upsert, row()).Should().NotBeSameAs(second);
+    }
+
+    [Fact]
     public async Task A_write_the_database_refuses_fails_only_its_own_caller_and_its_neighbours_land()
     {
         var path = _dir.File("refused.db");
