@@ -288,6 +288,28 @@ public sealed class GuardTests : IDisposable
     }
 
     [Fact]
+    public async Task A_report_a_caller_waits_for_ends_a_lingering_batch_at_once()
+    {
+        await using var guard = NewGuard(o => { o.WaitForDelivery = false; o.ReservationPoolSize = 10; o.BatchInterval = TimeSpan.FromHours(1); });
+        using var driver = new ReporterDriver(guard, _time);
+        for (var i = 0; i < 3; i++)
+        {
+            await guard.RunAsync(Op($"op-{i}"), (_, _) => Task.FromResult(0)).WaitAsync(Bound);
+        }
+
+        await driver.UntilAsync(() => driver.LingeringBatch == 3);
+
+        // A fourth report whose caller waits for it: the hour-long linger ends, and all four go in one batch call.
+        var waited = PendingEntry("op-waited", Start);
+        await _outbox.UpsertAsync([waited], default);
+        var state = await driver.Reporter.Enqueue(waited, wait: true)!.WaitAsync(Bound);
+
+        state.Should().Be(ReportState.Delivered);
+        _time.GetUtcNow().Should().Be(Start, "the clock never moved");
+        _fake.BatchSizes.Should().Equal(4);
+    }
+
+    [Fact]
     public async Task A_reused_operation_id_is_refused_with_pooling_too_and_its_pooled_use_goes_back()
     {
         await using var guard = NewGuard(o => { o.ReservationPoolSize = 3; o.ReservationRefillAhead = false; });

@@ -11,8 +11,9 @@ namespace Paygentic.Sdk.Metering.Reporting;
 /// <remarks>
 /// While it lingers the sender does not wake for each report: reports wait in the channel, and the writer calls
 /// <see cref="Offered"/>, which ends the linger only when the batch would be full or a caller waits. A wake per report
-/// cost a thread-pool hand-off per guarded operation. Invariant: <c>_early</c> is published before the sender looks at
-/// the channel a last time, so a report offered meanwhile is either seen there or ends the linger.
+/// cost a thread-pool hand-off per guarded operation. Invariant: <c>_early</c> is published before the sender empties
+/// the channel into its batch once more, so a report offered meanwhile — one a caller waits for included — is either
+/// moved in then or ends the linger through <see cref="Offered"/>.
 /// </remarks>
 internal sealed class BatchingSender(
     Channel<ReportItem> channel,
@@ -178,15 +179,18 @@ internal sealed class BatchingSender(
         Volatile.Write(ref _early, early);
         try
         {
-            // Offered before _early was published: the last look.
-            var held = batch.Count + reader.Count;
-            if (held < maxBatch)
+            // Reports offered before _early was published are moved in now: one a caller waits for ends the linger here,
+            // one offered from now on ends it through Offered.
+            if (Collect(reader, batch) || batch.Count >= maxBatch)
             {
-                using var linger = new CancellationTokenSource(options.BatchInterval, time);
-                using var linked = CancellationTokenSource.CreateLinkedTokenSource(linger.Token, token, cut);
-                ReportLingering();
-                await early.Task.WaitAsync(linked.Token).ConfigureAwait(false);
+                return;
             }
+
+            Volatile.Write(ref _held, batch.Count);
+            using var linger = new CancellationTokenSource(options.BatchInterval, time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(linger.Token, token, cut);
+            ReportLingering();
+            await early.Task.WaitAsync(linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!token.IsCancellationRequested)
         {
