@@ -312,7 +312,7 @@ public sealed class MeteringGuard : IMeteringGuard, IAsyncDisposable
 
         // Durable before any send: from here on the report survives a crash. A report the outbox refused is never sent
         // from memory only: the caller is told (its ticket stays open, so the next start recovers it).
-        await WriteDurablyAsync(entry).ConfigureAwait(false);
+        await DurableReportWrite.WriteAsync(_outbox, entry, _logger).ConfigureAwait(false);
 
         var waiter = _reporter.Enqueue(entry, wait);
         var state = ReportState.Queued;
@@ -358,31 +358,6 @@ public sealed class MeteringGuard : IMeteringGuard, IAsyncDisposable
     }
 
     private IAuthorizationStrategy StrategyOf(MeteringTicket ticket) => ticket.Strategy == MeteringStrategy.Standard ? _standard : _legacy;
-
-    /// <summary>Writes a report to the outbox, trying once more after a failure; throws when both attempts fail.</summary>
-    private async Task WriteDurablyAsync(OutboxEntry entry)
-    {
-        try
-        {
-            await _outbox.UpsertAsync([entry], CancellationToken.None).ConfigureAwait(false);
-            return;
-        }
-#pragma warning disable CA1031 // one retry of a transient storage failure; the second failure is the caller's
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            MeteringLog.OutboxWriteFailed(_logger, entry.OperationId, e.GetType().Name);
-        }
-
-        try
-        {
-            await _outbox.UpsertAsync([entry], CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not UsageOutboxException)
-        {
-            throw new UsageOutboxException($"The usage report of operation '{entry.OperationId}' could not be stored, so it was not sent; its ticket stays open and is recovered at the next start.", e);
-        }
-    }
 
     private async Task CancelQuietlyAsync(MeteringTicket ticket)
     {
