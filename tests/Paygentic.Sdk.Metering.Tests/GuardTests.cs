@@ -693,6 +693,8 @@ public sealed class GuardTests : IDisposable
             secondAsked.TrySetResult();
             return second.Task;
         };
+        using var hits = _meters.Counter("paygentic.metering.pool.hits");
+        using var misses = _meters.Counter("paygentic.metering.pool.misses");
         await using var guard = NewGuard(o => o.ReservationPoolSize = 4);
 
         // Two uses leave the first reservation half spent: the next one is asked for in the background.
@@ -716,6 +718,8 @@ public sealed class GuardTests : IDisposable
         (await fifth.WaitAsync(Bound)).AuthorizationId.Should().Be("com_1");
         _fake.Reservations.Should().HaveCount(2, "every reservation served four operations; none was made twice");
         _fake.Reservations.Should().OnlyContain(r => r.MaxUses == 4);
+        misses.GetMeasurementSnapshot().Sum(m => m.Value).Should().Be(1, "only the first operation made a reservation; the second was made ahead");
+        hits.GetMeasurementSnapshot().Sum(m => m.Value).Should().Be(4);
     }
 
     [Fact]

@@ -89,16 +89,6 @@ internal sealed class Harness : IDisposable
         }
     }
 
-    /// <summary>Waits (in real time, bounded) until the client has sent <paramref name="count"/> requests.</summary>
-    public async Task WaitForRequestsAsync(int count)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (Requests.Count < count && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(1).ConfigureAwait(false);
-        }
-    }
-
     public void Dispose()
     {
         Client.Dispose();

@@ -162,7 +162,7 @@ internal sealed class LegacyReservationStrategy(
         Reservation? next = null;
         try
         {
-            metrics.PoolMisses.Add(1);
+            // Not a pool miss: no operation waits for this reservation (a miss counts an authorization that made one).
             next = await ReserveAsync(new MeteredOperation { CustomerId = customerId, MerchantId = merchantId, EstimatedQuantities = pool.Estimate }, "(refill ahead)", pool.Estimate, size, CancellationToken.None).ConfigureAwait(false);
             await _store.ReplaceAsync(null, next, size, customerId, merchantId, pool.Estimate, time.GetUtcNow()).ConfigureAwait(false);
         }

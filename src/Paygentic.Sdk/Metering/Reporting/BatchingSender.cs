@@ -108,10 +108,10 @@ internal sealed class BatchingSender(
     public void Dispose() => _slots.Dispose();
 
     /// <summary>
-    /// Called by the writer after it put a report in the channel: ends a linger when the batch would now be full or
-    /// <paramref name="urgent"/> (a caller waits for this report).
+    /// Called by the writer after it put a report in the channel: ends a linger when the batch would now be full or a
+    /// caller waits for this report. Costs one volatile read when the sender is not lingering.
     /// </summary>
-    public void Offered(bool urgent)
+    public void Offered(ReportItem item)
     {
         if (Volatile.Read(ref _early) is not { } early)
         {
@@ -120,7 +120,7 @@ internal sealed class BatchingSender(
 
         var held = Volatile.Read(ref _held) + channel.Reader.Count;
         ReportLingering();
-        if (urgent || held >= maxBatch)
+        if (held >= maxBatch || item.HasWaiters)
         {
             early.TrySetResult();
         }

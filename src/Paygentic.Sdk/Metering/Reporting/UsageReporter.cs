@@ -45,7 +45,7 @@ internal sealed class UsageReporter : IUsageReporter, IDisposable
         var lingerCut = () => Volatile.Read(ref _lingerCut).Token;
         _legacySender = new BatchingSender(_scheduler.LegacyReady, options.MaxBatchSize, new UsageDelivery(transport, _settler, stopping).SendAsync, _scheduler, lingerCut, options, time, logger);
         _eventSender = new BatchingSender(_scheduler.EventReady, 1, new EventDelivery(transport, _settler, stopping).SendAsync, _scheduler, lingerCut, options, time, logger);
-        _scheduler.Offered = item => (item.IsStandard ? _eventSender : _legacySender).Offered(item.HasWaiters);
+        _scheduler.Offered = item => (item.IsStandard ? _eventSender : _legacySender).Offered(item);
         metrics.ObserveReporter(() => _pending.Count, OldestPendingAgeSeconds, () => _deadLetters.Count);
     }
 
