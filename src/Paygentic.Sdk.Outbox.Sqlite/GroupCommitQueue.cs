@@ -5,24 +5,36 @@ namespace Paygentic.Sdk.Outbox.Sqlite;
 /// <summary>
 /// Group commit without a writer thread: the caller that finds no commit in progress commits on its own thread, together
 /// with everything queued meanwhile (one transaction, at most one disk flush, for all of them). A lone caller pays no
-/// thread hand-off; many callers share few commits. Knows nothing of SQLite: <c>commit</c> applies a batch all or
-/// nothing, or throws.
+/// thread hand-off. While others write too (the last commit held more than one operation), the commit is queued on the
+/// thread pool instead of run at once: the callers that are already runnable add their writes before it runs, so one
+/// commit, and one write of the pages they share, serves many of them. Knows nothing of SQLite: <c>commit</c> applies a
+/// batch all or nothing, or throws.
 /// </summary>
 /// <remarks>
 /// Lock-free invariants: <c>_committing</c> is 1 while exactly one thread commits; whoever moves it from 0 to 1 commits.
 /// It is cleared with a full fence before the queue is looked at again, so a writer that queued meanwhile and saw it set
-/// is never left without a committer. Nothing is queued once <see cref="CloseAsync"/> has taken the gate.
+/// is never left without a committer. Nothing is queued once <see cref="CloseAsync"/> has taken the gate. The queue is
+/// itself the work item that commits on the pool: at most one is scheduled at a time (the turn it runs in is the one
+/// <c>_committing</c> granted), so scheduling it allocates nothing.
 /// </remarks>
 /// <typeparam name="T">The queued operation.</typeparam>
-internal sealed class GroupCommitQueue<T>(int maxPerCommit, Action<List<T>> commit, Func<Exception, Exception> wrap)
+/// <param name="maxPerCommit">The most operations one commit applies.</param>
+/// <param name="commit">Applies a batch all or nothing, or throws.</param>
+/// <param name="wrap">Turns a failure of <paramref name="commit"/> into what the operation's caller sees.</param>
+/// <param name="schedule">Runs a commit turn later (the thread pool's queue; tests run it when they choose).</param>
+internal sealed class GroupCommitQueue<T>(int maxPerCommit, Action<List<T>> commit, Func<Exception, Exception> wrap, Action<IThreadPoolWorkItem>? schedule = null)
+    : IThreadPoolWorkItem
     where T : GroupCommitItem
 {
+    private readonly Action<IThreadPoolWorkItem> _schedule = schedule ?? (static item => ThreadPool.UnsafeQueueUserWorkItem(item, preferLocal: false));
+
     private readonly ConcurrentQueue<T> _queue = new();
     private readonly Lock _gate = new();
 
     // Used by the one committing thread only (the turn _committing grants), so reused for every batch.
     private readonly List<T> _batch = new(Math.Min(maxPerCommit, 1024));
     private int _committing;
+    private int _lastBatch;
     private bool _closed;
 
     /// <summary>How many batches were committed (diagnostics and tests).</summary>
@@ -40,8 +52,15 @@ internal sealed class GroupCommitQueue<T>(int maxPerCommit, Action<List<T>> comm
 
         if (Interlocked.CompareExchange(ref _committing, 1, 0) == 0)
         {
-            CommitQueued();
-            Release();
+            if (Volatile.Read(ref _lastBatch) > 1)
+            {
+                _schedule(this);
+            }
+            else
+            {
+                CommitQueued();
+                Release();
+            }
         }
 
         return operation.Task;
@@ -81,11 +100,12 @@ internal sealed class GroupCommitQueue<T>(int maxPerCommit, Action<List<T>> comm
         Interlocked.Exchange(ref _committing, 0);
         if (!_queue.IsEmpty && !Volatile.Read(ref _closed) && Interlocked.CompareExchange(ref _committing, 1, 0) == 0)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(static self => self.CommitOnPool(), this, preferLocal: false);
+            _schedule(this);
         }
     }
 
-    private void CommitOnPool()
+    /// <summary>A commit turn on the thread pool (see the remarks).</summary>
+    void IThreadPoolWorkItem.Execute()
     {
         CommitQueued();
         Release();
@@ -107,6 +127,7 @@ internal sealed class GroupCommitQueue<T>(int maxPerCommit, Action<List<T>> comm
         }
 
         Commits++;
+        Volatile.Write(ref _lastBatch, batch.Count);
         try
         {
             try

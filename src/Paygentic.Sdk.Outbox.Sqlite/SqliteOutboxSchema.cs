@@ -10,14 +10,22 @@ namespace Paygentic.Sdk.Outbox.Sqlite;
 /// </summary>
 /// <remarks>
 /// Schema 1: <c>outbox(operation_id TEXT PRIMARY KEY, state INTEGER, payload TEXT (OutboxEntry JSON, UTF-8), created_at
-/// INTEGER (unix ms), updated_at INTEGER (unix ms))</c>, index on <c>(state, created_at)</c>, and
-/// <c>PRAGMA application_id = 0x50594754</c> ("PYGT"). Tombstones (state 3) and reservations (state 4) are rows of the
-/// same table, so version 1 files need no migration.
+/// INTEGER (unix ms), updated_at INTEGER (unix ms))</c> and <c>PRAGMA application_id = 0x50594754</c> ("PYGT").
+/// Tombstones (state 3) and reservations (state 4) are rows of the same table, so version 1 files need no migration.
+/// Two partial indexes: <c>(state, created_at)</c> over the live rows (every state but delivered) and
+/// <c>(created_at)</c> over the tombstones. Files written before them had one index on <c>(state, created_at)</c> over
+/// every row; it is replaced at open. The indexes are not part of the version: an older SDK reads either layout.
 /// </remarks>
 internal static class SqliteOutboxSchema
 {
     /// <summary>The write-ahead log's size, in pages, at which it is copied back into the database file.</summary>
     public const int CheckpointPages = 2048;
+
+    /// <summary>The condition of the live rows' partial index; a query names it literally for SQLite to use the index.</summary>
+    public static readonly string LiveRows = $"state <> {(int)OutboxEntryState.Delivered}";
+
+    /// <summary>The condition of the tombstones' partial index.</summary>
+    public static readonly string Tombstones = $"state = {(int)OutboxEntryState.Delivered}";
 
     public static void Open(SqliteConnection connection, string path, SqliteOutboxOptions options)
     {
@@ -66,8 +74,8 @@ internal static class SqliteOutboxSchema
                     created_at INTEGER NOT NULL,
                     updated_at INTEGER NOT NULL
                 );
-                CREATE INDEX ix_outbox_state_created ON outbox (state, created_at);
                 """, transaction);
+            CreateIndexes(connection, transaction);
             Execute(connection, $"PRAGMA application_id = {SqliteUsageOutbox.ApplicationId}", transaction);
             Execute(connection, $"PRAGMA user_version = {SqliteUsageOutbox.SchemaVersion}", transaction);
             transaction.Commit();
@@ -76,9 +84,21 @@ internal static class SqliteOutboxSchema
         {
             // Take the write lock now, so a second process fails here rather than on its first report.
             using var transaction = connection.BeginTransaction(deferred: false);
+            CreateIndexes(connection, transaction);
             transaction.Commit();
         }
     }
+
+    /// <summary>
+    /// The live rows (open tickets, pending reports, dead letters, reservations) and the tombstones are indexed apart. The
+    /// live index stays a few pages however many tombstones are kept, so each operation's state changes rewrite the same
+    /// hot page instead of three far apart (one per state) in an index over every row.
+    /// </summary>
+    private static void CreateIndexes(SqliteConnection connection, SqliteTransaction transaction) => Execute(connection, $"""
+        DROP INDEX IF EXISTS ix_outbox_state_created;
+        CREATE INDEX IF NOT EXISTS ix_outbox_live ON outbox (state, created_at) WHERE {LiveRows};
+        CREATE INDEX IF NOT EXISTS ix_outbox_delivered ON outbox (created_at) WHERE {Tombstones};
+        """, transaction);
 
     private static (long UserVersion, long ApplicationId, long Tables) Inspect(SqliteConnection connection, string path)
     {

@@ -15,6 +15,10 @@ internal sealed class SqliteOutboxStatements : IDisposable
     private const string Values = "VALUES ($id, $state, CAST($payload AS TEXT), $created, $updated)";
     private const string Insert = "INSERT INTO outbox (operation_id, state, payload, created_at, updated_at) " + Values;
 
+    // Each read names its partial index's condition literally (SQLite uses a partial index only for a query whose WHERE
+    // contains that term): live rows and tombstones are indexed apart (SqliteOutboxSchema).
+    private const string Select = "SELECT operation_id, payload, state, created_at FROM outbox";
+
     private readonly SqliteConnection _connection;
     private readonly string _path;
     private readonly TimeProvider _time;
@@ -22,8 +26,10 @@ internal sealed class SqliteOutboxStatements : IDisposable
     private readonly RawStatement _insert;
     private readonly RawStatement _delete;
     private readonly SqliteCommand _get;
-    private readonly SqliteCommand _load;
-    private readonly SqliteCommand _purge;
+    private readonly SqliteCommand _loadLive;
+    private readonly SqliteCommand _loadDelivered;
+    private readonly SqliteCommand _purgeLive;
+    private readonly SqliteCommand _purgeDelivered;
     private readonly RawStatement _markDelivered;
 
     // BEGIN and COMMIT are prepared once too: a SqliteTransaction compiles them anew on every commit, which cost more
@@ -35,6 +41,18 @@ internal sealed class SqliteOutboxStatements : IDisposable
     // Set when a rollback failed: a transaction may be open that nothing will commit, so every call fails.
     private SqliteException? _broken;
 
+    /// <summary>The live rows in one state, oldest first.</summary>
+    internal static string LoadLiveSql { get; } = $"{Select} WHERE state = $p AND {SqliteOutboxSchema.LiveRows} ORDER BY created_at, rowid";
+
+    /// <summary>The tombstones, oldest first.</summary>
+    internal static string LoadDeliveredSql { get; } = $"{Select} WHERE {SqliteOutboxSchema.Tombstones} ORDER BY created_at, rowid";
+
+    /// <summary>Removes the live rows of one state written before a time.</summary>
+    internal static string PurgeLiveSql { get; } = $"DELETE FROM outbox WHERE state = $state AND {SqliteOutboxSchema.LiveRows} AND created_at < $before";
+
+    /// <summary>Removes the tombstones written before a time.</summary>
+    internal static string PurgeDeliveredSql { get; } = $"DELETE FROM outbox WHERE {SqliteOutboxSchema.Tombstones} AND created_at < $before";
+
     public SqliteOutboxStatements(SqliteConnection connection, string path, TimeProvider time)
     {
         _connection = connection;
@@ -45,12 +63,14 @@ internal sealed class SqliteOutboxStatements : IDisposable
         _insert = new RawStatement(db, Insert + " ON CONFLICT (operation_id) DO NOTHING");
         _delete = new RawStatement(db, "DELETE FROM outbox WHERE operation_id = $id");
         _get = Command("SELECT operation_id, payload, state, created_at FROM outbox WHERE operation_id = $p", ("$p", SqliteType.Text));
-        _load = Command("SELECT operation_id, payload, state, created_at FROM outbox WHERE state = $p ORDER BY created_at, rowid", ("$p", SqliteType.Integer));
+        _loadLive = Command(LoadLiveSql, ("$p", SqliteType.Integer));
+        _loadDelivered = Command(LoadDeliveredSql);
 
         // A delivered report becomes its tombstone in place: the same cost as the delete it replaces, no payload written.
         _markDelivered = new RawStatement(
             db, $"UPDATE outbox SET state = {(int)OutboxEntryState.Delivered}, created_at = ?2, updated_at = ?2 WHERE operation_id = ?1 AND state = {(int)OutboxEntryState.Pending}");
-        _purge = Command("DELETE FROM outbox WHERE state = $state AND created_at < $before", ("$state", SqliteType.Integer), ("$before", SqliteType.Integer));
+        _purgeLive = Command(PurgeLiveSql, ("$state", SqliteType.Integer), ("$before", SqliteType.Integer));
+        _purgeDelivered = Command(PurgeDeliveredSql, ("$before", SqliteType.Integer));
         _begin = new RawStatement(db, "BEGIN");
         _commit = new RawStatement(db, "COMMIT");
         _rollback = new RawStatement(db, "ROLLBACK");
@@ -98,7 +118,7 @@ internal sealed class SqliteOutboxStatements : IDisposable
 
     public void Dispose()
     {
-        foreach (var command in (SqliteCommand[])[_get, _load, _purge])
+        foreach (var command in (SqliteCommand[])[_get, _loadLive, _loadDelivered, _purgeLive, _purgeDelivered])
         {
             command.Dispose();
         }
@@ -141,7 +161,7 @@ internal sealed class SqliteOutboxStatements : IDisposable
                 keyed.Result = Read(_get, keyed.Ids![0]);
                 break;
             case OutboxOperationKind.Load:
-                keyed.Result = Read(_load, keyed.State!.Value);
+                keyed.Result = keyed.State == (int)OutboxEntryState.Delivered ? Read(_loadDelivered, null) : Read(_loadLive, keyed.State!.Value);
                 break;
             case OutboxOperationKind.MarkDelivered:
                 foreach (var id in keyed.Ids!)
@@ -151,9 +171,7 @@ internal sealed class SqliteOutboxStatements : IDisposable
 
                 break;
             case OutboxOperationKind.Purge:
-                _purge.Parameters[0].Value = keyed.State!.Value;
-                _purge.Parameters[1].Value = keyed.Before;
-                keyed.Removed = _purge.ExecuteNonQuery();
+                keyed.Removed = Purge(keyed.State!.Value, keyed.Before);
                 break;
         }
     }
@@ -188,12 +206,29 @@ internal sealed class SqliteOutboxStatements : IDisposable
         }
     }
 
+    private int Purge(int state, long before)
+    {
+        if (state == (int)OutboxEntryState.Delivered)
+        {
+            _purgeDelivered.Parameters[0].Value = before;
+            return _purgeDelivered.ExecuteNonQuery();
+        }
+
+        _purgeLive.Parameters[0].Value = state;
+        _purgeLive.Parameters[1].Value = before;
+        return _purgeLive.ExecuteNonQuery();
+    }
+
     private static int Write(RawStatement statement, in OutboxRow row, long now) =>
         statement.Bind(1, row.OperationId).Bind(2, row.State).Bind(3, row.Payload).Bind(4, row.CreatedAt).Bind(5, now).Execute();
 
-    private List<OutboxEntry> Read(SqliteCommand command, object parameter)
+    private List<OutboxEntry> Read(SqliteCommand command, object? parameter)
     {
-        command.Parameters[0].Value = parameter;
+        if (parameter is not null)
+        {
+            command.Parameters[0].Value = parameter;
+        }
+
         using var reader = command.ExecuteReader();
         var result = new List<OutboxEntry>();
         while (reader.Read())

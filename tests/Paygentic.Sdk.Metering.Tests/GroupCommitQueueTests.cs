@@ -25,6 +25,49 @@ public sealed class GroupCommitQueueTests
     }
 
     [Fact]
+    public void While_others_write_too_a_commit_waits_its_turn_on_the_pool_and_takes_the_writes_queued_meanwhile()
+    {
+        var scheduled = new Queue<IThreadPoolWorkItem>();
+        var batches = new List<int[]>();
+        GroupCommitQueue<Op>? queue = null;
+        var during = new List<Task>();
+        queue = new GroupCommitQueue<Op>(100, batch =>
+        {
+            batches.Add([.. batch.Select(o => o.Value)]);
+            if (batch[0].Value == 0)
+            {
+                // Two writers arrive while the first commit runs: they are committed together, on the pool.
+                during.Add(queue!.Submit(new Op(1)));
+                during.Add(queue.Submit(new Op(2)));
+            }
+        }, e => e, scheduled.Enqueue);
+
+        queue.Submit(new Op(0)).IsCompletedSuccessfully.Should().BeTrue("a lone caller commits at once, on its own thread");
+        scheduled.Should().ContainSingle("the writes queued during that commit are left to the pool");
+        scheduled.Dequeue().Execute();
+        during.Should().OnlyContain(t => t.IsCompletedSuccessfully);
+
+        // The last commit held two operations: the next writer does not commit at once, and the one after it joins it.
+        var third = queue.Submit(new Op(3));
+        var fourth = queue.Submit(new Op(4));
+        third.IsCompleted.Should().BeFalse("others are writing: the commit is queued behind the work already runnable");
+        fourth.IsCompleted.Should().BeFalse();
+        scheduled.Should().ContainSingle();
+        scheduled.Dequeue().Execute();
+        third.IsCompletedSuccessfully.Should().BeTrue();
+        fourth.IsCompletedSuccessfully.Should().BeTrue();
+
+        // Alone again: one deferred commit of one operation, then back to committing on the caller's thread.
+        var fifth = queue.Submit(new Op(5));
+        scheduled.Dequeue().Execute();
+        fifth.IsCompletedSuccessfully.Should().BeTrue();
+        queue.Submit(new Op(6)).IsCompletedSuccessfully.Should().BeTrue();
+        scheduled.Should().BeEmpty();
+
+        batches.Should().BeEquivalentTo(new[] { new[] { 0 }, [1, 2], [3, 4], [5], [6] }, o => o.WithStrictOrdering());
+    }
+
+    [Fact]
     public async Task Callers_that_arrive_during_a_commit_share_the_next_one_and_none_is_lost()
     {
         using var inCommit = new ManualResetEventSlim();

@@ -262,6 +262,69 @@ public sealed class SqliteOutboxTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_with_the_earlier_index_gets_live_rows_and_tombstones_indexed_apart_and_every_read_uses_an_index()
+    {
+        var path = _dir.File("earlier-index.db");
+        using (var raw = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            raw.Open();
+            using var command = raw.CreateCommand();
+            // The layout version 1 files were first written with: one index on (state, created_at) over every row.
+            command.CommandText = $"""
+                PRAGMA journal_mode = WAL;
+                CREATE TABLE outbox (operation_id TEXT NOT NULL PRIMARY KEY, state INTEGER NOT NULL, payload TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+                CREATE INDEX ix_outbox_state_created ON outbox (state, created_at);
+                PRAGMA application_id = {SqliteUsageOutbox.ApplicationId};
+                PRAGMA user_version = 1;
+                INSERT INTO outbox VALUES ('op-pending', {(int)OutboxEntryState.Pending}, $pending, 0, 0), ('op-delivered', {(int)OutboxEntryState.Delivered}, $delivered, {Start.ToUnixTimeMilliseconds()}, 0);
+                """;
+            command.Parameters.AddWithValue("$pending", GuardTests.PendingEntry("op-pending", Start).ToJson());
+            command.Parameters.AddWithValue("$delivered", GuardTests.PendingEntry("op-delivered", Start).ToJson());
+            command.ExecuteNonQuery();
+        }
+
+        await using (var outbox = new SqliteUsageOutbox(path))
+        {
+            await outbox.InitializeAsync(default);
+            (await outbox.LoadAsync(OutboxEntryState.Pending, default)).Single().OperationId.Should().Be("op-pending");
+            (await outbox.LoadAsync(OutboxEntryState.Delivered, default)).Single().OperationId.Should().Be("op-delivered");
+            (await outbox.RemoveWrittenBeforeAsync(OutboxEntryState.Delivered, Start.AddSeconds(1), default)).Should().Be(1);
+            (await outbox.RemoveWrittenBeforeAsync(OutboxEntryState.Pending, Start, default)).Should().Be(1, "a live row of that state written before is removed through its own index");
+        }
+
+        using var check = new SqliteConnection($"Data Source={path};Pooling=False");
+        check.Open();
+        using var query = check.CreateCommand();
+        query.CommandText = "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'ix_%' ORDER BY name";
+        using (var reader = query.ExecuteReader())
+        {
+            var names = new List<string>();
+            while (reader.Read())
+            {
+                names.Add(reader.GetString(0));
+            }
+
+            names.Should().Equal("ix_outbox_delivered", "ix_outbox_live");
+        }
+
+        // The outbox's own reads: each must search an index, never scan the table (SQLite uses a partial index only when the
+        // query names its condition).
+        foreach (var (sql, index) in new[]
+        {
+            (SqliteOutboxStatements.LoadLiveSql, "ix_outbox_live"),
+            (SqliteOutboxStatements.LoadDeliveredSql, "ix_outbox_delivered"),
+            (SqliteOutboxStatements.PurgeLiveSql, "ix_outbox_live"),
+            (SqliteOutboxStatements.PurgeDeliveredSql, "ix_outbox_delivered"),
+        })
+        {
+            query.CommandText = "EXPLAIN QUERY PLAN " + sql;
+            using var plan = query.ExecuteReader();
+            plan.Read().Should().BeTrue();
+            plan.GetString(3).Should().Contain("USING INDEX " + index, sql);
+        }
+    }
+
+    [Fact]
     public async Task Disposing_while_writers_arrive_completes_or_refuses_each_write_and_keeps_every_completed_one()
     {
         var path = _dir.File("closing.db");
