@@ -5,7 +5,7 @@ namespace Paygentic.Sdk.Outbox.Sqlite;
 /// <summary>
 /// Group commit without a writer thread: the caller that finds no commit in progress commits on its own thread, together
 /// with everything queued meanwhile (one transaction, at most one disk flush, for all of them). A lone caller pays no
-/// thread hand-off. While others write too (the last commit held more than one operation), the commit is queued on the
+/// thread hand-off (after a commit of several, the first lone one pays one). While others write too (the last commit held more than one operation), the commit is queued on the
 /// thread pool instead of run at once: the callers that are already runnable add their writes before it runs, so one
 /// commit, and one write of the pages they share, serves many of them. Knows nothing of SQLite: <c>commit</c> applies a
 /// batch all or nothing, or throws.
@@ -40,7 +40,10 @@ internal sealed class GroupCommitQueue<T>(int maxPerCommit, Action<List<T>> comm
     /// <summary>How many batches were committed (diagnostics and tests).</summary>
     public int Commits { get; private set; }
 
-    /// <summary>Queues an operation and commits the queue on this thread when no commit is in progress.</summary>
+    /// <summary>
+    /// Queues an operation. When no commit is in progress, commits the queue on this thread, or schedules that commit on the
+    /// thread pool while others are writing too (see the class summary).
+    /// </summary>
     /// <exception cref="ObjectDisposedException">The queue is closed.</exception>
     public Task Submit(T operation)
     {

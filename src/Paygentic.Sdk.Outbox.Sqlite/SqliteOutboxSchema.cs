@@ -14,7 +14,8 @@ namespace Paygentic.Sdk.Outbox.Sqlite;
 /// Tombstones (state 3) and reservations (state 4) are rows of the same table, so version 1 files need no migration.
 /// Two partial indexes: <c>(state, created_at)</c> over the live rows (every state but delivered) and
 /// <c>(created_at)</c> over the tombstones. Files written before them had one index on <c>(state, created_at)</c> over
-/// every row; it is replaced at open. The indexes are not part of the version: an older SDK reads either layout.
+/// every row; it is replaced at open. The indexes are not part of the version: an older SDK reads and writes either
+/// layout correctly, but cannot use the partial indexes, so after a downgrade its loads and purges scan the table.
 /// </remarks>
 internal static class SqliteOutboxSchema
 {
@@ -91,8 +92,9 @@ internal static class SqliteOutboxSchema
 
     /// <summary>
     /// The live rows (open tickets, pending reports, dead letters, reservations) and the tombstones are indexed apart. The
-    /// live index stays a few pages however many tombstones are kept, so each operation's state changes rewrite the same
-    /// hot page instead of three far apart (one per state) in an index over every row.
+    /// live index stays a few pages however many tombstones are kept, so an operation's ticket and report change the same
+    /// hot page of it, and its delivery adds to the end of the tombstones' index, instead of each state change landing
+    /// in its own region of one index over every row.
     /// </summary>
     private static void CreateIndexes(SqliteConnection connection, SqliteTransaction transaction) => Execute(connection, $"""
         DROP INDEX IF EXISTS ix_outbox_state_created;

@@ -4,9 +4,9 @@ using Paygentic.Sdk.Metering.Reporting;
 namespace Paygentic.Sdk.Outbox.Sqlite;
 
 /// <summary>
-/// A durable <see cref="IUsageOutbox"/> in one SQLite file (WAL journal). Writes are group-committed by the caller that
-/// finds the file idle, on its own thread, together with every write queued meanwhile (one transaction, and at most one
-/// disk flush, for all of them). The schema version is kept in <c>PRAGMA user_version</c>; a file that is corrupt, not an
+/// A durable <see cref="IUsageOutbox"/> in one SQLite file (WAL journal). Writes are group-committed: a caller that finds
+/// the file idle commits on its own thread, together with every write queued meanwhile (one transaction, and at most one
+/// disk flush, for all of them); while many write at once, the commit is left to the thread pool so it gathers more. The schema version is kept in <c>PRAGMA user_version</c>; a file that is corrupt, not an
 /// outbox, or from a newer version fails <see cref="InitializeAsync"/> with <see cref="UsageOutboxException"/> and is
 /// left as it is. Cancellation is honoured until an operation joins a commit; a write that joined one completes.
 /// </summary>
@@ -24,6 +24,7 @@ public sealed class SqliteUsageOutbox : IUsageOutbox, IAsyncDisposable
     private SqliteConnection? _connection;
     private SqliteOutboxStatements? _statements;
     private GroupCommitQueue<OutboxOperation>? _queue;
+    private int _disposeStarted;
     private volatile bool _disposed;
 
     /// <summary>Creates an outbox over a file (opened by <see cref="InitializeAsync"/>).</summary>
@@ -219,7 +220,8 @@ public sealed class SqliteUsageOutbox : IUsageOutbox, IAsyncDisposable
     /// <summary>Finishes the writes in progress and closes the file.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (_disposed)
+        // One disposer: a second, overlapping call must not dispose the statements while the first waits for a commit.
+        if (Interlocked.Exchange(ref _disposeStarted, 1) != 0)
         {
             return;
         }

@@ -68,6 +68,38 @@ public sealed class GroupCommitQueueTests
     }
 
     [Fact]
+    public async Task Closing_while_a_commit_waits_its_turn_on_the_pool_commits_everything_once_and_schedules_nothing_more()
+    {
+        var scheduled = new Queue<IThreadPoolWorkItem>();
+        var committed = new List<int>();
+        GroupCommitQueue<Op>? queue = null;
+        queue = new GroupCommitQueue<Op>(100, batch =>
+        {
+            committed.AddRange(batch.Select(o => o.Value));
+            if (batch[0].Value == 0)
+            {
+                queue!.Submit(new Op(1));
+                queue.Submit(new Op(2));
+            }
+        }, e => e, scheduled.Enqueue);
+        await queue.Submit(new Op(0));
+        scheduled.Dequeue().Execute();
+        var waiting = queue.Submit(new Op(3));
+        scheduled.Should().ContainSingle("the last commit held two: this one waits its turn on the pool");
+
+        var closing = queue.CloseAsync().AsTask();
+        closing.IsCompleted.Should().BeFalse("closing waits for the commit turn that is scheduled");
+        scheduled.Dequeue().Execute();
+        await closing.WaitAsync(TimeSpan.FromSeconds(10));
+
+        waiting.IsCompletedSuccessfully.Should().BeTrue();
+        committed.Should().Equal(0, 1, 2, 3);
+        scheduled.Should().BeEmpty();
+        Action late = () => queue.Submit(new Op(4));
+        late.Should().Throw<ObjectDisposedException>();
+    }
+
+    [Fact]
     public async Task Callers_that_arrive_during_a_commit_share_the_next_one_and_none_is_lost()
     {
         using var inCommit = new ManualResetEventSlim();
