@@ -5,10 +5,10 @@ namespace Paygentic.Sdk.Outbox.Sqlite;
 /// <summary>
 /// Group commit without a writer thread: the caller that finds no commit in progress commits on its own thread, together
 /// with everything queued meanwhile (one transaction, at most one disk flush, for all of them). A lone caller pays no
-/// thread hand-off (after a commit of several, the first lone one pays one). While others write too (the last commit held more than one operation), the commit is queued on the
-/// thread pool instead of run at once: the callers that are already runnable add their writes before it runs, so one
-/// commit, and one write of the pages they share, serves many of them. Knows nothing of SQLite: <c>commit</c> applies a
-/// batch all or nothing, or throws.
+/// thread hand-off (after a commit of several, the first lone one pays one). While others write too (the last commit
+/// held more than one operation), the commit is queued on the thread pool instead of run at once: the callers that are
+/// already runnable add their writes before it runs, so one commit, and one write of the pages they share, serves many
+/// of them. Knows nothing of SQLite: <c>commit</c> applies a batch all or nothing, or throws.
 /// </summary>
 /// <remarks>
 /// Lock-free invariants: <c>_committing</c> is 1 while exactly one thread commits; whoever moves it from 0 to 1 commits.
