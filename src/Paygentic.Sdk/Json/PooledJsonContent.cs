@@ -30,15 +30,21 @@ internal sealed class PooledJsonContent : HttpContent
     }
 
     /// <summary>Serializes <paramref name="value"/> now; errors surface here, not in the middle of a send.</summary>
-    public static PooledJsonContent Create<T>(T value, JsonTypeInfo<T> typeInfo, int sizeHint)
+    public static PooledJsonContent Create<T>(T value, JsonTypeInfo<T> typeInfo, int sizeHint) =>
+        Write((Value: value, TypeInfo: typeInfo), static (json, body) => JsonSerializer.Serialize(json, body.Value, body.TypeInfo), typeInfo.Options, sizeHint);
+
+    /// <summary>
+    /// Writes a body now with <paramref name="write"/>, under the same writer settings as <paramref name="options"/> (the
+    /// encoder above all, so a body written by hand escapes text exactly as the serializer would); errors surface here.
+    /// </summary>
+    public static PooledJsonContent Write<TState>(TState state, Action<Utf8JsonWriter, TState> write, JsonSerializerOptions options, int sizeHint)
     {
         var writer = new PooledBufferWriter(sizeHint);
         try
         {
-            var options = typeInfo.Options;
             using (var json = new Utf8JsonWriter(writer, new JsonWriterOptions { Encoder = options.Encoder, Indented = options.WriteIndented, MaxDepth = options.MaxDepth, SkipValidation = true }))
             {
-                JsonSerializer.Serialize(json, value, typeInfo);
+                write(json, state);
             }
 
             return new PooledJsonContent(writer.Buffer, writer.Count);

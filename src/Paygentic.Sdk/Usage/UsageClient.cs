@@ -74,13 +74,30 @@ internal sealed class UsageClient(IUsageApi api, ClientContext context) : IUsage
             }
 
             calls++;
-            foreach (var failure in failures ?? [])
-            {
-                failed.Add(new UsageBatchFailure(start + failure.Index, failure.IdempotencyKey, failure.Error ?? "unspecified error"));
-            }
+            AddFailures(failures, start, failed);
         }
 
         return new UsageBatchResult { Successful = successful, Failed = failed, Total = prepared.Length, IsPartial = partial || failed.Count > 0, Calls = calls };
+    }
+
+    /// <summary>
+    /// Sends one batch body its caller wrote: at most <see cref="MaxBatchSize"/> reports, each checked and complete
+    /// (merchant, timestamp and key filled). Only the answer's failures are read, as with <c>keepEvents</c> false.
+    /// </summary>
+    internal async Task<UsageBatchResult> SendWrittenBatchAsync(PooledJsonContent body, int count, CancellationToken cancellationToken)
+    {
+        var result = await context.Invoker.SendAsync(() => api.CreateBatchAsync(body, cancellationToken), PaygenticJsonContext.Default.UsageBatchAck, cancellationToken).ConfigureAwait(false);
+        var failed = new List<UsageBatchFailure>();
+        AddFailures(result.Value.Failed, 0, failed);
+        return new UsageBatchResult { Successful = [], Failed = failed, Total = count, IsPartial = result.StatusCode == HttpStatusCode.MultiStatus || failed.Count > 0, Calls = 1 };
+    }
+
+    private static void AddFailures(List<UsageBatchResponseFailure>? failures, int start, List<UsageBatchFailure> failed)
+    {
+        foreach (var failure in failures ?? [])
+        {
+            failed.Add(new UsageBatchFailure(start + failure.Index, failure.IdempotencyKey, failure.Error ?? "unspecified error"));
+        }
     }
 
     public async Task<UsageEvent> GetAsync(string usageEventId, CancellationToken cancellationToken = default)

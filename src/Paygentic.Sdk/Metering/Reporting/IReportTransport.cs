@@ -9,13 +9,13 @@ namespace Paygentic.Sdk.Metering.Reporting;
 /// </summary>
 internal interface IReportTransport
 {
-    /// <summary>The merchant filled in for a report without one (null: each report names its own).</summary>
-    string? DefaultMerchantId { get; }
-
     Task<UsageEvent> SendUsageAsync(UsageReport report, CancellationToken cancellationToken);
 
-    /// <summary>Sends a batch; only <see cref="UsageBatchResult.Failed"/> is read (the successful events may be left out).</summary>
-    Task<UsageBatchResult> SendUsageBatchAsync(IReadOnlyList<UsageReport> reports, CancellationToken cancellationToken);
+    /// <summary>
+    /// Sends stored reports as one batch (at most the API's limit), the client's merchant filled in for those without
+    /// one; only <see cref="UsageBatchResult.Failed"/> is read (the successful events may be left out).
+    /// </summary>
+    Task<UsageBatchResult> SendUsageBatchAsync(IReadOnlyList<ReportItem> batch, CancellationToken cancellationToken);
 
     Task<EventReceipt> SendEventAsync(MeterEvent meterEvent, CancellationToken cancellationToken);
 }

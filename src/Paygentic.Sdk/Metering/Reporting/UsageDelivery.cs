@@ -29,15 +29,7 @@ internal sealed class UsageDelivery(IReportTransport transport, ReportSettler se
         UsageBatchResult result;
         try
         {
-            // The configured merchant is filled in here, so preparing the batch copies no report.
-            var merchant = transport.DefaultMerchantId;
-            var reports = new UsageReport[live.Count];
-            for (var i = 0; i < reports.Length; i++)
-            {
-                reports[i] = ReportMapping.ToUsageReport(live[i].Entry, merchant);
-            }
-
-            result = await transport.SendUsageBatchAsync(reports, stopping()).ConfigureAwait(false);
+            result = await transport.SendUsageBatchAsync(live, stopping()).ConfigureAwait(false);
         }
         catch (Exception e)
         {
