@@ -22,7 +22,7 @@ public sealed class StoredReportBatchTests
         };
 
         var expected = PooledJsonContent.Create(
-            new UsageBatchBody([.. items.Select(i => ReportMapping.ToUsageReport(i.Entry, "org_default"))]),
+            new UsageBatchBody([.. items.Select(i => ReportMapping.ToUsageReport(i.Entry)).Select(r => r with { MerchantId = r.MerchantId ?? "org_default" })]),
             PaygenticJsonContext.Default.UsageBatchBody,
             0);
         var written = StoredReportBatch.Write(items, "org_default");

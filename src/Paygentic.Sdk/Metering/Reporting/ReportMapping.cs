@@ -7,13 +7,14 @@ namespace Paygentic.Sdk.Metering.Reporting;
 /// <summary>A stored report as the request it becomes: byte for byte the same on every attempt.</summary>
 internal static class ReportMapping
 {
-    public static UsageReport ToUsageReport(OutboxEntry entry, string? defaultMerchant = null)
+    /// <summary>The public report a stored one is sent as; a report without a merchant gets the client's (the usage client fills it).</summary>
+    public static UsageReport ToUsageReport(OutboxEntry entry)
     {
         var report = entry.Report!;
         return new UsageReport
         {
             CustomerId = report.CustomerId,
-            MerchantId = string.IsNullOrWhiteSpace(report.MerchantId) ? defaultMerchant : report.MerchantId,
+            MerchantId = string.IsNullOrWhiteSpace(report.MerchantId) ? null : report.MerchantId,
             IdempotencyKey = report.IdempotencyKey,
             Timestamp = report.Timestamp,
             Properties = ToProperties(report.Quantities),
