@@ -8,7 +8,7 @@ using Paygentic.Sdk.Subscriptions;
 namespace Paygentic.Sdk.WireBench;
 
 /// <summary>
-/// <c>guard --url EMULATOR --dir D --n N --reps R --bound S [--flush true|false] [--prefix P] [--warm-seconds W] [--refill-ahead true|false]</c>: guarded operations
+/// <c>guard --url EMULATOR --dir D --n N --reps R --bound S [--flush true|false] [--prefix P] [--warm-seconds W] [--refill-ahead true|false] [--pool P] [--pool-max M]</c>: guarded operations
 /// with no-op work against the emulator, SQLite outbox, background reporting. With no-op work, the whole call is
 /// the latency the guard adds. Pooled: one caller (latency, allocation) and 16 callers (throughput); unpooled: one caller.
 /// </summary>
@@ -27,11 +27,13 @@ internal static class GuardBench
         var flush = bool.Parse(args.String("flush", new SqliteOutboxOptions().FlushEachCommit ? "true" : "false"));
         var prefix = args.String("prefix", "guard");
         var refillAhead = bool.Parse(args.String("refill-ahead", new MeteringOptions().ReservationRefillAhead ? "true" : "false"));
+        var poolSize = args.Int("pool", 10);
+        var poolMax = args.Int("pool-max", new MeteringOptions().ReservationPoolMaxSize);
         using var client = new PaygenticClient(new PaygenticOptions { ApiKey = "sk_test_emulator", BaseUrl = url, MerchantId = "org_demo" });
         var customer = await CreateCustomerAsync(client);
         var run = 0;
         Task<(RunCost Cost, double[] Latencies, Allocation Allocation)> Round(int pool, int callers, int count) =>
-            RoundAsync(client, customer, Path.Combine(dir, $"guard-{run++}.db"), flush, refillAhead, pool, callers, count, bound);
+            RoundAsync(client, customer, Path.Combine(dir, $"guard-{run++}.db"), flush, refillAhead, pool, Math.Max(pool, poolMax), callers, count, bound);
 
         // Warm-up until the JIT has settled (tiered compilation of the guard, the outbox, the HTTP path and the reporter
         // goes on for tens of thousands of operations; figures taken before it settles are mostly the JIT's own CPU).
@@ -39,14 +41,14 @@ internal static class GuardBench
         await Round(1, 1, 500);
         for (var rep = 0; rep < reps; rep++)
         {
-            var (cost, latencies, allocation) = await Round(10, 1, n);
+            var (cost, latencies, allocation) = await Round(poolSize, 1, n);
             Measure.Sample($"{prefix}_pooled_added_p50_us", Measure.Quantile(latencies, 0.50));
             Measure.Sample($"{prefix}_pooled_added_p99_us", Measure.Quantile(latencies, 0.99));
             Measure.Sample($"{prefix}_alloc_bytes_per_op", allocation.PerOperation);
             Measure.Sample($"{prefix}_caller_alloc_bytes_per_op", allocation.OnCallerThread);
             Measure.Note($"{prefix} pooled 1 caller rep {rep + 1}: p50 {Measure.Quantile(latencies, 0.5):F0} us, p99 {Measure.Quantile(latencies, 0.99):F0} us, {cost.OpsPerSecond:F0} ops/s, {cost.CpuMicrosPerOp:F0} us CPU/op, {allocation.PerOperation:F0} B/op ({allocation.OnCallerThread:F0} on the caller's thread)");
 
-            (cost, _, _) = await Round(10, 16, n);
+            (cost, _, _) = await Round(poolSize, 16, n);
             Measure.Sample($"{prefix}_pooled_ops_per_s", cost.OpsPerSecond);
             Measure.Note($"{prefix} pooled 16 callers rep {rep + 1}: {cost.OpsPerSecond:F0} ops/s, {cost.CpuMicrosPerOp:F0} us CPU/op");
 
@@ -74,10 +76,10 @@ internal static class GuardBench
         await guard.Reports.FlushAsync(new CancellationTokenSource(max).Token);
     }
 
-    private static async Task<(RunCost Cost, double[] Latencies, Allocation Allocation)> RoundAsync(PaygenticClient client, string customer, string path, bool flush, bool refillAhead, int pool, int callers, int count, TimeSpan bound)
+    private static async Task<(RunCost Cost, double[] Latencies, Allocation Allocation)> RoundAsync(PaygenticClient client, string customer, string path, bool flush, bool refillAhead, int pool, int poolMax, int callers, int count, TimeSpan bound)
     {
         await using var outbox = new SqliteUsageOutbox(new SqliteOutboxOptions { Path = path, FlushEachCommit = flush });
-        await using var guard = new MeteringGuard(client, outbox, new MeteringOptions { ReservationPoolSize = pool, WaitForDelivery = false, ReservationRefillAhead = refillAhead });
+        await using var guard = new MeteringGuard(client, outbox, new MeteringOptions { ReservationPoolSize = pool, ReservationPoolMaxSize = poolMax, WaitForDelivery = false, ReservationRefillAhead = refillAhead });
         await guard.StartAsync(CancellationToken.None);
         var latencies = new double[count];
         var tag = Path.GetFileNameWithoutExtension(path) + "-";

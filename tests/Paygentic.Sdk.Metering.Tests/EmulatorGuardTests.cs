@@ -147,7 +147,7 @@ public sealed class EmulatorGuardTests : IAsyncLifetime
         // $1.00 buys 100 basic submissions at $0.01; each reservation holds 10 of them.
         var customer = await _emulator.CustomerAsync("1.00");
         using var client = _emulator.NewClient();
-        await using var guard = new MeteringGuard(client, new InMemoryUsageOutbox(), new MeteringOptions { ReservationPoolSize = 10 });
+        await using var guard = new MeteringGuard(client, new InMemoryUsageOutbox(), new MeteringOptions { ReservationPoolSize = 10, ReservationPoolMaxSize = 10 });
         var operation = new MeteredOperation { CustomerId = customer, EstimatedQuantities = new Dictionary<string, long> { ["bm_basicsub"] = 1 } };
         var authorized = 0;
         PaygenticPaymentRequiredException? denied = null;
@@ -175,6 +175,42 @@ public sealed class EmulatorGuardTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_pool_that_runs_out_before_its_refill_arrives_reserves_twice_the_uses_next_time()
+    {
+        var customer = await _emulator.CustomerAsync("10.00");
+        using var gate = new ReservationGate(holdRequest: 2, _emulator.Emulator.CreateHandler());
+        using var client = new PaygenticClient(EmulatorHost.ClientOptions(_emulator.BaseUrl), gate);
+        await using var guard = new MeteringGuard(client, new InMemoryUsageOutbox(), new MeteringOptions { ReservationPoolSize = 4, ReservationPoolMaxSize = 16 });
+        var operation = new MeteredOperation { CustomerId = customer, EstimatedQuantities = new Dictionary<string, long> { ["bm_basicsub"] = 1 } };
+        Task<MeteredResult<int>> Run(int i) => guard.RunAsync(operation with { OperationId = $"grow-{i}" }, (_, _) => Task.FromResult(0));
+
+        // The second use leaves the four-use reservation half spent: the next is asked for, and its answer held back.
+        for (var i = 0; i < 4; i++)
+        {
+            await Run(i).WaitAsync(Bound);
+            if (i == 1)
+            {
+                await gate.Held.WaitAsync(Bound);
+            }
+        }
+
+        // Spent before the reservation made ahead arrived: the fifth operation waits for it.
+        var fifth = Run(4);
+        fifth.IsCompleted.Should().BeFalse("the pool is empty and its refill is held back");
+        gate.Release();
+        await fifth.WaitAsync(Bound);
+
+        // The second use of that reservation asks for the next one: twice the uses.
+        await Run(5).WaitAsync(Bound);
+        await gate.AskedAsync(3).WaitAsync(Bound);
+        gate.MaxUses.Should().Equal(4, 4, 8);
+        await DrainAsync(guard);
+        var ledger = await _emulator.LedgerAsync(customer);
+        ((int)ledger["counts"]!["charges"]!).Should().Be(6);
+        ((bool)ledger["invariant"]!["holds"]!).Should().BeTrue();
+    }
+
+    [Fact]
     public async Task Sixteen_parallel_callers_times_500_operations_leave_an_exact_ledger()
     {
         var customer = await _emulator.CustomerAsync("100.00");
@@ -193,7 +229,7 @@ public sealed class EmulatorGuardTests : IAsyncLifetime
         var ledger = await _emulator.LedgerAsync(customer);
         ((int)ledger["counts"]!["charges"]!).Should().Be(8000);
         ((long)ledger["charged"]!).Should().Be(8000 * Nanodollars.FromUsd(0.01m).Value);
-        ((int)ledger["counts"]!["reservations"]!).Should().BeInRange(80, 80 + 16, "one per 100 uses, plus at most a partly used one per racing caller");
+        ((int)ledger["counts"]!["reservations"]!).Should().BeInRange(8000 / 1000, 80 + 16, "from 100 to 1,000 uses each (the pool grows with the demand), plus at most a partly used one per racing caller");
         ((bool)ledger["invariant"]!["holds"]!).Should().BeTrue();
     }
 

@@ -829,6 +829,16 @@ public sealed class GuardTests : IDisposable
         e.Failures.Should().Contain(f => f.Contains("Paygentic:Metering:MaxBatchSize", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(20, 10)]
+    [InlineData(10, 1001)]
+    public void A_pool_maximum_below_the_pool_size_or_above_the_apis_limit_is_refused(int size, int max)
+    {
+        var act = () => new MeteringGuard(_fake, _outbox, new MeteringOptions { ReservationPoolSize = size, ReservationPoolMaxSize = max });
+        act.Should().Throw<OptionsValidationException>().Which.Failures.Should().ContainSingle()
+            .Which.Should().Contain("Paygentic:Metering:ReservationPoolMaxSize").And.Contain($"(was {max})");
+    }
+
     [Fact]
     public void Configuration_binds_every_option_and_names_a_bad_key()
     {
@@ -838,12 +848,14 @@ public sealed class GuardTests : IDisposable
             ["Paygentic:Metering:EventType"] = "code.submission",
             ["Paygentic:Metering:AccessCacheTtl"] = "00:00:02",
             ["Paygentic:Metering:ReservationPoolSize"] = "50",
+            ["Paygentic:Metering:ReservationPoolMaxSize"] = "400",
         }).Build();
         var options = new MeteringOptions();
         DependencyInjection.MeteringConfigurationBinder.Bind(config.GetSection("Paygentic:Metering"), options);
         options.Strategy.Should().Be(MeteringStrategy.Standard);
         options.AccessCacheTtl.Should().Be(TimeSpan.FromSeconds(2));
         options.ReservationPoolSize.Should().Be(50);
+        options.ReservationPoolMaxSize.Should().Be(400);
 
         var bad = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["M:FailurePolicy"] = "Sometimes" }).Build();
         var act = () => DependencyInjection.MeteringConfigurationBinder.Bind(bad.GetSection("M"), new MeteringOptions());

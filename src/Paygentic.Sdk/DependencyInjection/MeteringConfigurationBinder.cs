@@ -20,6 +20,7 @@ internal static class MeteringConfigurationBinder
         ArgumentNullException.ThrowIfNull(options);
         Set(section, nameof(MeteringOptions.Strategy), (v, k) => options.Strategy = ParseEnum<MeteringStrategy>(v, k));
         Set(section, nameof(MeteringOptions.ReservationPoolSize), (v, k) => options.ReservationPoolSize = ParseInt(v, k));
+        Set(section, nameof(MeteringOptions.ReservationPoolMaxSize), (v, k) => options.ReservationPoolMaxSize = ParseInt(v, k));
         Set(section, nameof(MeteringOptions.ReservationRefillAhead), (v, k) => options.ReservationRefillAhead = ParseBool(v, k));
         Set(section, nameof(MeteringOptions.ReservationRefreshMargin), (v, k) => options.ReservationRefreshMargin = ParseTime(v, k));
         Set(section, nameof(MeteringOptions.EventType), (v, _) => options.EventType = v);

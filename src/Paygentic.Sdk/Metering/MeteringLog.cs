@@ -17,6 +17,9 @@ internal static partial class MeteringLog
     [LoggerMessage(EventId = 113, Level = LogLevel.Information, Message = "The next pooled reservation for customer {CustomerId} could not be made ahead ({Error}); the operation that finds the pool empty reserves instead")]
     public static partial void RefillAheadFailed(ILogger logger, string customerId, string error);
 
+    [LoggerMessage(EventId = 114, Level = LogLevel.Debug, Message = "Pooled reservations for customer {CustomerId} are now made for {Uses} uses, following the demand")]
+    public static partial void PoolResized(ILogger logger, string customerId, int uses);
+
     [LoggerMessage(EventId = 102, Level = LogLevel.Debug, Message = "Operation {OperationId} work failed ({Error}); policy {Policy}")]
     public static partial void WorkFailed(ILogger logger, string operationId, string error, FailurePolicy policy);
 

@@ -14,11 +14,22 @@ public sealed class MeteringOptions
     public MeteringStrategy Strategy { get; set; } = MeteringStrategy.Legacy;
 
     /// <summary>
-    /// Legacy: how many operations of one customer one reservation serves (its <c>maxUses</c>, 1–1000). The hold is
-    /// sized for that many estimates, so at most one reservation's worth of funds is held ahead of use (one and a half
-    /// with <see cref="ReservationRefillAhead"/>). 1 turns pooling off (one reservation per operation). Default 10.
+    /// Legacy: how many operations of one customer one reservation serves (its <c>maxUses</c>, 1–1000), at the least. The
+    /// hold is sized for that many estimates, so at most one reservation's worth of funds is held ahead of use (one and a
+    /// half with <see cref="ReservationRefillAhead"/>). 1 turns pooling off (one reservation per operation). Default 10.
     /// </summary>
     public int ReservationPoolSize { get; set; } = 10;
+
+    /// <summary>
+    /// Legacy, pooled and refilled ahead: the most uses a pooled reservation grows to when a customer's operations
+    /// outrun the round trip to Paygentic (1–1000, at least <see cref="ReservationPoolSize"/>). When operations find a
+    /// pool empty while its next reservation is on its way, the one after it is made twice as large; after two refills
+    /// in a row that each arrived before a sixteenth of the uses left for them were taken, half as large, never below
+    /// <see cref="ReservationPoolSize"/>. What is held ahead so follows what the customer spends in a few round trips.
+    /// The cost: a customer who stops right after a burst leaves a larger hold until it expires. Set it to
+    /// <see cref="ReservationPoolSize"/> for fixed-size pools. Default 1000.
+    /// </summary>
+    public int ReservationPoolMaxSize { get; set; } = 1000;
 
     /// <summary>
     /// Legacy, pooled: once half of a reservation's uses are handed out, the next reservation is created in the

@@ -58,6 +58,11 @@ internal sealed class MeteringOptionsValidator : IValidateOptions<MeteringOption
             errors.Add($"{Prefix}ReservationPoolSize must be from 1 (no pooling) to 1000 (was {o.ReservationPoolSize}).");
         }
 
+        if (o.ReservationPoolMaxSize > 1000 || o.ReservationPoolMaxSize < o.ReservationPoolSize)
+        {
+            errors.Add($"{Prefix}ReservationPoolMaxSize must be from ReservationPoolSize ({o.ReservationPoolSize}) to 1000 (was {o.ReservationPoolMaxSize}).");
+        }
+
         NotNegative(o.ReservationRefreshMargin, "ReservationRefreshMargin", errors);
         NotNegative(o.AccessCacheTtl, "AccessCacheTtl", errors);
         NotNegative(o.BatchInterval, "BatchInterval", errors);

@@ -9,8 +9,10 @@ namespace Paygentic.Sdk.Metering.Authorization;
 /// Legacy prepaid: a reservation (<c>POST /v0/entitlements</c>) holds funds before the work; the report
 /// (<c>POST /v0/usage</c>) draws on it. With pooling, one reservation with <c>maxUses</c> N, sized for N estimates,
 /// serves N operations of a customer; it is replaced when its uses run out or it nears expiry, so at most one
-/// reservation's worth of funds is held ahead of use per customer and estimate. A pooled reservation is also written
-/// to the outbox (<see cref="OutboxEntryState.Reservation"/>), so the next process reuses its remaining uses instead of
+/// reservation's worth of funds is held ahead of use per customer and estimate (and half the next one's, made ahead).
+/// N starts at <see cref="MeteringOptions.ReservationPoolSize"/> and follows the demand up to
+/// <see cref="MeteringOptions.ReservationPoolMaxSize"/> (see <see cref="ReservationPool"/>). A pooled reservation is
+/// also written to the outbox (<see cref="OutboxEntryState.Reservation"/>), so the next process reuses its remaining uses instead of
 /// holding a second pool's worth (see <see cref="ReservationStore"/>).
 /// </summary>
 internal sealed class LegacyReservationStrategy(
@@ -62,10 +64,10 @@ internal sealed class LegacyReservationStrategy(
         if (!_pools.TryGetValue(key, out var pool))
         {
             // The stored key owns a copy of the estimate: the caller's dictionary may change after this call.
-            pool = _pools.GetOrAdd(key with { Estimate = new Dictionary<string, long>(estimate, StringComparer.Ordinal) }, static k => new ReservationPool(k.Estimate));
+            pool = _pools.GetOrAdd(key with { Estimate = new Dictionary<string, long>(estimate, StringComparer.Ordinal) }, NewPool, options);
         }
 
-        if (Take(pool, operation, size) is { } hit)
+        if (Take(pool, operation) is { } hit)
         {
             metrics.PoolHits.Add(1);
             return Ticket(operation, operationId, issuerId, hit, pool.Estimate, time.GetUtcNow());
@@ -75,28 +77,40 @@ internal sealed class LegacyReservationStrategy(
         await pool.Refill.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (Take(pool, operation, size) is { } refilled)
+            if (Take(pool, operation) is { } refilled)
             {
                 metrics.PoolHits.Add(1);
                 return Ticket(operation, operationId, issuerId, refilled, pool.Estimate, time.GetUtcNow());
             }
 
             metrics.PoolMisses.Add(1);
-            Reservation reservation;
+            size = pool.Size;
+            pool.BeginReserving();
             try
             {
-                reservation = await ReserveAsync(operation, operationId, estimate, size, cancellationToken).ConfigureAwait(false);
-            }
-            catch (PaygenticPaymentRequiredException denied) when (denied.ReasonCode == PaygenticPaymentRequiredException.InsufficientFunds)
-            {
-                // The wallet cannot hold a whole pool: fall back to one operation's worth, unpooled.
-                var single = await ReserveAsync(operation, operationId, estimate, 1, cancellationToken).ConfigureAwait(false);
-                return Ticket(operation, operationId, issuerId, single, estimate: null, time.GetUtcNow());
-            }
+                Reservation reservation;
+                try
+                {
+                    reservation = await ReserveAsync(operation, operationId, estimate, size, cancellationToken).ConfigureAwait(false);
+                }
+                catch (PaygenticPaymentRequiredException denied) when (denied.ReasonCode == PaygenticPaymentRequiredException.InsufficientFunds)
+                {
+                    // The wallet cannot hold a whole pool: fall back to one operation's worth, unpooled, and to the
+                    // configured size for the next reservation.
+                    pool.ShrinkToMinimum();
+                    var single = await ReserveAsync(operation, operationId, estimate, 1, cancellationToken).ConfigureAwait(false);
+                    return Ticket(operation, operationId, issuerId, single, estimate: null, time.GetUtcNow());
+                }
 
-            var previous = pool.Install(reservation, size, time.GetUtcNow(), handedOut: 1);
-            await _store.ReplaceAsync(previous, reservation, size, operation.CustomerId, operation.MerchantId, pool.Estimate, time.GetUtcNow()).ConfigureAwait(false);
-            return Ticket(operation, operationId, issuerId, reservation, pool.Estimate, time.GetUtcNow());
+                // Others take uses of it at once; the refill ahead waits until its row is stored (the reserving ends).
+                var previous = pool.Install(reservation, size, time.GetUtcNow(), handedOut: 1);
+                await _store.ReplaceAsync(previous, reservation, size, operation.CustomerId, operation.MerchantId, pool.Estimate, time.GetUtcNow()).ConfigureAwait(false);
+                return Ticket(operation, operationId, issuerId, reservation, pool.Estimate, time.GetUtcNow());
+            }
+            finally
+            {
+                EndReserving(pool, operation.CustomerId, madeAhead: null, size);
+            }
         }
         finally
         {
@@ -109,7 +123,7 @@ internal sealed class LegacyReservationStrategy(
     /// background (<see cref="MeteringOptions.ReservationRefillAhead"/>) by whoever wins the pool's refill gate at once;
     /// a reservation the pool moved past has its stored row removed in the background too. Neither waits here.
     /// </summary>
-    private Reservation? Take(ReservationPool pool, MeteredOperation operation, int size)
+    private Reservation? Take(ReservationPool pool, MeteredOperation operation)
     {
         var use = pool.TryTake(time.GetUtcNow(), options.ReservationRefreshMargin, options.ReservationRefillAhead, out var refillAhead, out var retired);
         if (retired is not null)
@@ -121,17 +135,20 @@ internal sealed class LegacyReservationStrategy(
         {
             if (pool.Refill.Wait(0))
             {
-                RefillAheadInBackground(pool, operation.CustomerId, operation.MerchantId, size);
+                RefillAheadInBackground(pool, operation.CustomerId, operation.MerchantId, pool.Size);
             }
             else
             {
-                // A caller is creating a reservation already (the pool ran dry): it becomes the current one.
-                pool.RefillEnded(null, 0, default);
+                // Another caller holds the gate (about to reserve for an empty pool, or just done): a later use asks again.
+                pool.RefillNotStarted();
             }
         }
 
         return use;
     }
+
+    private static ReservationPool NewPool(PoolKey key, MeteringOptions options) =>
+        new(key.Estimate, options.ReservationPoolSize, Math.Max(options.ReservationPoolSize, options.ReservationPoolMaxSize));
 
     // Lambdas in methods of their own: a closure over Take's locals would be allocated on every call of Take.
     private void ForgetInBackground(Reservation retired) => _ = Task.Run(() => _store.ForgetAsync(retired));
@@ -170,13 +187,27 @@ internal sealed class LegacyReservationStrategy(
         catch (Exception e)
 #pragma warning restore CA1031
         {
+            if (e is PaygenticPaymentRequiredException { ReasonCode: PaygenticPaymentRequiredException.InsufficientFunds })
+            {
+                pool.ShrinkToMinimum();
+            }
+
             var error = e.GetType().Name;
             MeteringLog.RefillAheadFailed(logger, customerId, error);
         }
         finally
         {
-            pool.RefillEnded(next, size, time.GetUtcNow());
+            EndReserving(pool, customerId, next, size);
             pool.Refill.Release();
+        }
+    }
+
+    /// <summary>Ends the making of a pool's reservation (<paramref name="size"/> uses; made ahead, or null) and logs a new size.</summary>
+    private void EndReserving(ReservationPool pool, string customerId, Reservation? madeAhead, int size)
+    {
+        if (pool.EndReserving(madeAhead, size, time.GetUtcNow()) is { } resized)
+        {
+            MeteringLog.PoolResized(logger, customerId, resized);
         }
     }
 
@@ -192,7 +223,7 @@ internal sealed class LegacyReservationStrategy(
         foreach (var (ticket, reservation, maxUses, used) in await _store.LoadUsableAsync(now, options.ReservationRefreshMargin, cancellationToken).ConfigureAwait(false))
         {
             var key = new PoolKey(ticket.CustomerId, ticket.MerchantId, ticket.Estimate);
-            var pool = _pools.GetOrAdd(key, static k => new ReservationPool(k.Estimate));
+            var pool = _pools.GetOrAdd(key, NewPool, options);
             pool.Restore(reservation, maxUses, ticket.AuthorizedAt, used, now, options.ReservationRefreshMargin);
         }
     }

@@ -1,0 +1,162 @@
+using Paygentic.Sdk.Entitlements;
+using Paygentic.Sdk.Metering.Authorization;
+
+namespace Paygentic.Sdk.Metering.Tests;
+
+/// <summary>
+/// A pool's sizing, step by step and without a server: it grows when its uses run out before the reservation made
+/// ahead arrives, and shrinks after round trips that left most of the runway unused.
+/// </summary>
+public sealed class ReservationPoolTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Margin = TimeSpan.FromMinutes(1);
+    private static readonly Dictionary<string, long> Estimate = new() { ["bm_basicsub"] = 1 };
+
+    private int _made;
+
+    private Reservation Made(int uses) => new() { Id = $"com_{_made++}", MaxUses = uses, ExpiresAt = Now.AddHours(1) };
+
+    /// <summary>A pool whose current reservation (of the pool's size) is in place.</summary>
+    private ReservationPool NewPool(int min, int max)
+    {
+        var pool = new ReservationPool(Estimate, min, max);
+        pool.Install(Made(min), min, Now, handedOut: 0);
+        return pool;
+    }
+
+    /// <summary>Takes uses until the pool asks for its next reservation; returns how many were taken.</summary>
+    private static int TakeUntilRefill(ReservationPool pool)
+    {
+        for (var taken = 1; ; taken++)
+        {
+            pool.TryTake(Now, Margin, ahead: true, out var refill, out _).Should().NotBeNull();
+            if (refill)
+            {
+                return taken;
+            }
+        }
+    }
+
+    /// <summary>Takes <paramref name="count"/> uses while the refill is on its way (none may start another).</summary>
+    private static void Take(ReservationPool pool, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            pool.TryTake(Now, Margin, ahead: true, out var refill, out _).Should().NotBeNull();
+            refill.Should().BeFalse("one refill at a time");
+        }
+    }
+
+    /// <summary>Takes from the reservation made ahead until it is current, then on until the next refill is asked for.</summary>
+    private static void SpendCurrent(ReservationPool pool, int left)
+    {
+        Take(pool, left);
+        TakeUntilRefill(pool);
+    }
+
+    [Fact]
+    public void A_pool_spent_before_the_reservation_made_ahead_arrives_doubles_its_next_size_up_to_the_maximum()
+    {
+        var pool = NewPool(min: 4, max: 12);
+        TakeUntilRefill(pool).Should().Be(2, "half of four uses handed out");
+        Take(pool, 2);
+        pool.TryTake(Now, Margin, ahead: true, out _, out _).Should().BeNull("the pool is spent and the refill has not arrived");
+
+        pool.EndReserving(Made(pool.Size), pool.Size, Now).Should().Be(8);
+        pool.Size.Should().Be(8);
+
+        // Spent again before the next one arrives: twice eight is more than the maximum.
+        TakeUntilRefill(pool);
+        Take(pool, 2);
+        pool.TryTake(Now, Margin, ahead: true, out _, out _).Should().BeNull();
+        pool.EndReserving(Made(pool.Size), pool.Size, Now).Should().Be(12);
+        TakeUntilRefill(pool);
+        pool.EndReserving(null, 0, default).Should().BeNull("a refill that failed before anyone waited for it changes nothing");
+    }
+
+    [Fact]
+    public void Two_round_trips_in_a_row_that_left_most_of_the_runway_unused_halve_it_down_to_the_configured_size()
+    {
+        var pool = NewPool(min: 32, max: 1000);
+        TakeUntilRefill(pool);
+        Take(pool, 16);
+        pool.TryTake(Now, Margin, ahead: true, out _, out _).Should().BeNull();
+        pool.EndReserving(Made(64), 64, Now).Should().Be(64);
+
+        // The 64-use reservation: its refill arrives after one use of the 32 left (a sixteenth is two): ample, once.
+        SpendCurrent(pool, 0);
+        Take(pool, 1);
+        pool.EndReserving(Made(64), 64, Now).Should().BeNull("one ample round trip is not enough to shrink");
+
+        // The next round trip used three of the 32 left: more than a sixteenth, so the count starts again.
+        SpendCurrent(pool, 31);
+        Take(pool, 3);
+        pool.EndReserving(Made(64), 64, Now).Should().BeNull();
+
+        // Two ample ones in a row halve the size, and never below the configured 32.
+        SpendCurrent(pool, 29);
+        pool.EndReserving(Made(64), 64, Now).Should().BeNull();
+        SpendCurrent(pool, 32);
+        Take(pool, 2);
+        pool.EndReserving(Made(64), 64, Now).Should().Be(32);
+        // The uses left of the current reservation each time: then 32-use reservations, refilled ahead at 16 left.
+        foreach (var left in (int[])[30, 32, 16, 16])
+        {
+            SpendCurrent(pool, left);
+            pool.EndReserving(Made(32), 32, Now).Should().BeNull();
+        }
+
+        pool.Size.Should().Be(32);
+    }
+
+    [Fact]
+    public void A_wallet_that_cannot_hold_a_grown_pool_sends_the_size_back_to_the_configured_one()
+    {
+        var pool = NewPool(min: 4, max: 100);
+        TakeUntilRefill(pool);
+        Take(pool, 2);
+        pool.TryTake(Now, Margin, ahead: true, out _, out _).Should().BeNull();
+        pool.EndReserving(Made(4), 4, Now).Should().Be(8);
+
+        pool.ShrinkToMinimum();
+
+        pool.Size.Should().Be(4);
+    }
+
+    [Fact]
+    public void Operations_that_find_the_pool_empty_while_a_caller_reserves_for_it_double_the_next_size_too()
+    {
+        // Without this, a pool that runs dry stays in that regime: the uses of the reservation a waiting caller made are
+        // gone before its row is stored, the next caller waits again, and no refill ahead ever starts.
+        var pool = NewPool(min: 10, max: 1000);
+        for (var i = 0; i < 10; i++)
+        {
+            pool.TryTake(Now, Margin, ahead: false, out _, out _).Should().NotBeNull();
+        }
+
+        pool.TryTake(Now, Margin, ahead: true, out _, out _).Should().BeNull("no refill ahead was on its way: the pool is simply empty");
+        pool.BeginReserving();
+        pool.Install(Made(10), 10, Now, handedOut: 1);
+        for (var i = 1; i < 10; i++)
+        {
+            pool.TryTake(Now, Margin, ahead: true, out var refill, out _).Should().NotBeNull();
+            refill.Should().BeFalse("the reservation being made is not finished until its row is stored");
+        }
+
+        pool.TryTake(Now, Margin, ahead: true, out _, out _).Should().BeNull();
+        pool.EndReserving(null, 0, default).Should().Be(20);
+    }
+
+    [Fact]
+    public void With_the_maximum_at_the_configured_size_a_starved_pool_keeps_its_size()
+    {
+        var pool = NewPool(min: 4, max: 4);
+        TakeUntilRefill(pool);
+        Take(pool, 2);
+        pool.TryTake(Now, Margin, ahead: true, out _, out _).Should().BeNull();
+
+        pool.EndReserving(Made(4), 4, Now).Should().BeNull();
+        pool.Size.Should().Be(4);
+    }
+}
