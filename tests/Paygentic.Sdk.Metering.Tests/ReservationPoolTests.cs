@@ -55,21 +55,28 @@ public sealed class ReservationPoolTests
         TakeUntilRefill(pool);
     }
 
+    /// <summary>
+    /// Asks for the refill ahead, then takes the current reservation's <paramref name="left"/> other uses before it
+    /// arrives, and finds the pool empty.
+    /// </summary>
+    private static void RunDryBeforeTheRefill(ReservationPool pool, int left)
+    {
+        TakeUntilRefill(pool);
+        Take(pool, left);
+        pool.TryTake(Now, Margin, ahead: true, out _, out _).Should().BeNull("the pool is spent and the refill has not arrived");
+    }
+
     [Fact]
     public void A_pool_spent_before_the_reservation_made_ahead_arrives_doubles_its_next_size_up_to_the_maximum()
     {
         var pool = NewPool(min: 4, max: 12);
-        TakeUntilRefill(pool).Should().Be(2, "half of four uses handed out");
-        Take(pool, 2);
-        pool.TryTake(Now, Margin, ahead: true, out _, out _).Should().BeNull("the pool is spent and the refill has not arrived");
+        RunDryBeforeTheRefill(pool, left: 2);
 
         pool.EndReserving(Made(pool.Size), pool.Size, Now).Should().Be(8);
         pool.Size.Should().Be(8);
 
         // Spent again before the next one arrives: twice eight is more than the maximum.
-        TakeUntilRefill(pool);
-        Take(pool, 2);
-        pool.TryTake(Now, Margin, ahead: true, out _, out _).Should().BeNull();
+        RunDryBeforeTheRefill(pool, left: 2);
         pool.EndReserving(Made(pool.Size), pool.Size, Now).Should().Be(12);
         TakeUntilRefill(pool);
         pool.EndReserving(null, 0, default).Should().BeNull("a refill that failed before anyone waited for it changes nothing");
@@ -79,9 +86,7 @@ public sealed class ReservationPoolTests
     public void Two_round_trips_in_a_row_that_left_most_of_the_runway_unused_halve_it_down_to_the_configured_size()
     {
         var pool = NewPool(min: 32, max: 1000);
-        TakeUntilRefill(pool);
-        Take(pool, 16);
-        pool.TryTake(Now, Margin, ahead: true, out _, out _).Should().BeNull();
+        RunDryBeforeTheRefill(pool, left: 16);
         pool.EndReserving(Made(64), 64, Now).Should().Be(64);
 
         // The 64-use reservation: its refill arrives after one use of the 32 left (a sixteenth is two): ample, once.
@@ -100,6 +105,7 @@ public sealed class ReservationPoolTests
         SpendCurrent(pool, 32);
         Take(pool, 2);
         pool.EndReserving(Made(64), 64, Now).Should().Be(32);
+
         // The uses left of the current reservation each time: then 32-use reservations, refilled ahead at 16 left.
         foreach (var left in (int[])[30, 32, 16, 16])
         {
@@ -114,9 +120,7 @@ public sealed class ReservationPoolTests
     public void A_wallet_that_cannot_hold_a_grown_pool_sends_the_size_back_to_the_configured_one()
     {
         var pool = NewPool(min: 4, max: 100);
-        TakeUntilRefill(pool);
-        Take(pool, 2);
-        pool.TryTake(Now, Margin, ahead: true, out _, out _).Should().BeNull();
+        RunDryBeforeTheRefill(pool, left: 2);
         pool.EndReserving(Made(4), 4, Now).Should().Be(8);
 
         pool.ShrinkToMinimum();
@@ -152,9 +156,7 @@ public sealed class ReservationPoolTests
     public void With_the_maximum_at_the_configured_size_a_starved_pool_keeps_its_size()
     {
         var pool = NewPool(min: 4, max: 4);
-        TakeUntilRefill(pool);
-        Take(pool, 2);
-        pool.TryTake(Now, Margin, ahead: true, out _, out _).Should().BeNull();
+        RunDryBeforeTheRefill(pool, left: 2);
 
         pool.EndReserving(Made(4), 4, Now).Should().BeNull();
         pool.Size.Should().Be(4);
