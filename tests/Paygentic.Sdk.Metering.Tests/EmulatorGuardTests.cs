@@ -211,6 +211,32 @@ public sealed class EmulatorGuardTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_operation_that_waits_while_a_caller_reserves_for_an_empty_pool_doubles_the_next_reservation()
+    {
+        var customer = await _emulator.CustomerAsync("10.00");
+        using var gate = new ReservationGate(holdRequest: 1, _emulator.Emulator.CreateHandler());
+        using var client = new PaygenticClient(EmulatorHost.ClientOptions(_emulator.BaseUrl), gate);
+        await using var guard = new MeteringGuard(client, new InMemoryUsageOutbox(), new MeteringOptions { ReservationPoolSize = 4, ReservationPoolMaxSize = 16 });
+        var operation = new MeteredOperation { CustomerId = customer, EstimatedQuantities = new Dictionary<string, long> { ["bm_basicsub"] = 1 } };
+        Task<MeteredResult<int>> Run(int i) => guard.RunAsync(operation with { OperationId = $"empty-{i}" }, (_, _) => Task.FromResult(0));
+
+        // The first operation finds the pool empty and reserves; its answer is held back while a second one arrives.
+        var first = Run(0);
+        await gate.Held.WaitAsync(Bound);
+        var second = Run(1);
+        second.IsCompleted.Should().BeFalse("the pool is empty and its reservation is on its way");
+        gate.Release();
+        await Task.WhenAll(first, second).WaitAsync(Bound);
+
+        // The third use leaves the reservation half spent: the one made ahead is for twice the uses.
+        await Run(2).WaitAsync(Bound);
+        await gate.AskedAsync(2).WaitAsync(Bound);
+        gate.MaxUses.Should().Equal(4, 8);
+        await DrainAsync(guard);
+        ((int)(await _emulator.LedgerAsync(customer))["counts"]!["charges"]!).Should().Be(3);
+    }
+
+    [Fact]
     public async Task Sixteen_parallel_callers_times_500_operations_leave_an_exact_ledger()
     {
         var customer = await _emulator.CustomerAsync("100.00");

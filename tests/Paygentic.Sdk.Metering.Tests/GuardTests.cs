@@ -776,6 +776,59 @@ public sealed class GuardTests : IDisposable
     }
 
     [Fact]
+    public async Task A_grown_pool_the_wallet_cannot_hold_goes_back_to_the_configured_size_though_operations_waited_for_it()
+    {
+        // Answers by order: the first three are held until the test gives them (the 2nd, a refill ahead, fails; the 3rd is
+        // refused for funds); then a single use is granted, then pools again.
+        var held = new Dictionary<int, TaskCompletionSource<Reservation>>
+        {
+            [1] = new(TaskCreationOptions.RunContinuationsAsynchronously),
+            [2] = new(TaskCreationOptions.RunContinuationsAsynchronously),
+            [3] = new(TaskCreationOptions.RunContinuationsAsynchronously),
+        };
+        var asked = new Dictionary<int, TaskCompletionSource>
+        {
+            [1] = new(TaskCreationOptions.RunContinuationsAsynchronously),
+            [3] = new(TaskCreationOptions.RunContinuationsAsynchronously),
+        };
+        _fake.OnReserve = r =>
+        {
+            var order = _fake.Reservations.Count;
+            if (asked.TryGetValue(order, out var signal))
+            {
+                signal.TrySetResult();
+            }
+
+            return held.TryGetValue(order, out var answer)
+                ? answer.Task
+                : Task.FromResult(new Reservation { Id = $"com_{order}", MaxUses = r.MaxUses });
+        };
+        await using var guard = NewGuard(o => { o.ReservationPoolSize = 4; o.ReservationPoolMaxSize = 16; });
+        Task<MeteredResult<int>> Run(int i) => guard.RunAsync(Op($"op-{i}"), (_, _) => Task.FromResult(0));
+
+        // An operation waits while the first reservation is made for the empty pool: the next size is eight.
+        var first = Run(0);
+        await asked[1].Task.WaitAsync(Bound);
+        var second = Run(1);
+        held[1].SetResult(new Reservation { Id = "com_1", MaxUses = 4 });
+        await Task.WhenAll(first, second).WaitAsync(Bound);
+
+        // The refill ahead for eight (asked by the third use) fails after the fourth use; the pool is empty and the next
+        // operation reserves eight itself, while another waits; the wallet refuses, so that operation gets a single use.
+        await Run(2).WaitAsync(Bound);
+        await Run(3).WaitAsync(Bound);
+        held[2].SetException(FakePaygentic.ApiError(HttpStatusCode.ServiceUnavailable));
+        var fifth = Run(4);
+        await asked[3].Task.WaitAsync(Bound);
+        var sixth = Run(5);
+        held[3].SetException(FakePaygentic.ApiError(HttpStatusCode.BadRequest, "INSUFFICIENT_FUNDS"));
+        await Task.WhenAll(fifth, sixth).WaitAsync(Bound);
+
+        _fake.Reservations.Select(r => r.MaxUses).Should().Equal(4, 8, 8, 1, 4);
+        (await fifth).Receipt.Ticket.Pooled.Should().BeFalse();
+    }
+
+    [Fact]
     public async Task A_reservation_whose_answer_is_lost_counts_as_a_possible_orphan_hold()
     {
         using var orphans = _meters.Counter("paygentic.metering.possible_orphan_holds");

@@ -25,7 +25,7 @@ public sealed class ReservationPoolTests
         return pool;
     }
 
-    /// <summary>Takes uses until the pool asks for its next reservation; returns how many were taken.</summary>
+    /// <summary>Takes uses until the pool asks for its next reservation (and so holds its refill gate); returns how many were taken.</summary>
     private static int TakeUntilRefill(ReservationPool pool)
     {
         for (var taken = 1; ; taken++)
@@ -33,6 +33,7 @@ public sealed class ReservationPoolTests
             pool.TryTake(Now, Margin, ahead: true, out var refill, out _).Should().NotBeNull();
             if (refill)
             {
+                pool.Refill.CurrentCount.Should().Be(0, "the caller told to refill holds the gate");
                 return taken;
             }
         }
@@ -66,20 +67,30 @@ public sealed class ReservationPoolTests
         pool.TryTake(Now, Margin, ahead: true, out _, out _).Should().BeNull("the pool is spent and the refill has not arrived");
     }
 
+    /// <summary>The refill ahead arrives (or failed: null) and its maker lets the gate go, as the strategy does.</summary>
+    private int? EndRefill(ReservationPool pool, int? uses)
+    {
+        var resized = pool.EndRefillAhead(uses is { } u ? Made(u) : null, uses ?? 0, Now);
+        pool.Refill.Release();
+        return resized;
+    }
+
     [Fact]
     public void A_pool_spent_before_the_reservation_made_ahead_arrives_doubles_its_next_size_up_to_the_maximum()
     {
         var pool = NewPool(min: 4, max: 12);
         RunDryBeforeTheRefill(pool, left: 2);
 
-        pool.EndReserving(Made(pool.Size), pool.Size, Now).Should().Be(8);
+        EndRefill(pool, 4).Should().Be(8);
         pool.Size.Should().Be(8);
 
         // Spent again before the next one arrives: twice eight is more than the maximum.
         RunDryBeforeTheRefill(pool, left: 2);
-        pool.EndReserving(Made(pool.Size), pool.Size, Now).Should().Be(12);
-        TakeUntilRefill(pool);
-        pool.EndReserving(null, 0, default).Should().BeNull("a refill that failed before anyone waited for it changes nothing");
+        EndRefill(pool, 8).Should().Be(12);
+
+        // A refill that fails teaches nothing, even with operations waiting for it.
+        RunDryBeforeTheRefill(pool, left: 4);
+        EndRefill(pool, null).Should().BeNull();
     }
 
     [Fact]
@@ -87,45 +98,46 @@ public sealed class ReservationPoolTests
     {
         var pool = NewPool(min: 32, max: 1000);
         RunDryBeforeTheRefill(pool, left: 16);
-        pool.EndReserving(Made(64), 64, Now).Should().Be(64);
+        EndRefill(pool, 64).Should().Be(64);
 
         // The 64-use reservation: its refill arrives after one use of the 32 left (a sixteenth is two): ample, once.
         SpendCurrent(pool, 0);
         Take(pool, 1);
-        pool.EndReserving(Made(64), 64, Now).Should().BeNull("one ample round trip is not enough to shrink");
+        EndRefill(pool, 64).Should().BeNull("one ample round trip is not enough to shrink");
 
         // The next round trip used three of the 32 left: more than a sixteenth, so the count starts again.
         SpendCurrent(pool, 31);
         Take(pool, 3);
-        pool.EndReserving(Made(64), 64, Now).Should().BeNull();
+        EndRefill(pool, 64).Should().BeNull();
 
         // Two ample ones in a row halve the size, and never below the configured 32.
         SpendCurrent(pool, 29);
-        pool.EndReserving(Made(64), 64, Now).Should().BeNull();
+        EndRefill(pool, 64).Should().BeNull();
         SpendCurrent(pool, 32);
         Take(pool, 2);
-        pool.EndReserving(Made(64), 64, Now).Should().Be(32);
+        EndRefill(pool, 64).Should().Be(32);
 
         // The uses left of the current reservation each time: then 32-use reservations, refilled ahead at 16 left.
         foreach (var left in (int[])[30, 32, 16, 16])
         {
             SpendCurrent(pool, left);
-            pool.EndReserving(Made(32), 32, Now).Should().BeNull();
+            EndRefill(pool, 32).Should().BeNull();
         }
 
         pool.Size.Should().Be(32);
     }
 
     [Fact]
-    public void A_wallet_that_cannot_hold_a_grown_pool_sends_the_size_back_to_the_configured_one()
+    public void A_wallet_that_cannot_hold_a_grown_pool_sends_the_size_back_to_the_configured_one_even_with_operations_waiting()
     {
         var pool = NewPool(min: 4, max: 100);
         RunDryBeforeTheRefill(pool, left: 2);
-        pool.EndReserving(Made(4), 4, Now).Should().Be(8);
+        EndRefill(pool, 4).Should().Be(8);
 
-        pool.ShrinkToMinimum();
+        RunDryBeforeTheRefill(pool, left: 2);
+        pool.Refused();
 
-        pool.Size.Should().Be(4);
+        EndRefill(pool, null).Should().Be(4, "the wallet refused eight uses; operations waiting do not double it back");
     }
 
     [Fact]
@@ -140,7 +152,8 @@ public sealed class ReservationPoolTests
         }
 
         pool.TryTake(Now, Margin, ahead: true, out _, out _).Should().BeNull("no refill ahead was on its way: the pool is simply empty");
-        pool.BeginReserving();
+        pool.Refill.Wait(0).Should().BeTrue();
+        pool.BeginReserving().Should().Be(10, "the spent reservation served all its uses");
         pool.Install(Made(10), 10, Now, handedOut: 1);
         for (var i = 1; i < 10; i++)
         {
@@ -149,7 +162,31 @@ public sealed class ReservationPoolTests
         }
 
         pool.TryTake(Now, Margin, ahead: true, out _, out _).Should().BeNull();
-        pool.EndReserving(null, 0, default).Should().Be(20);
+        pool.EndReserving(made: true).Should().Be(20);
+
+        // A reserve that failed, with an operation waiting: no growth (an outage is not demand).
+        pool.BeginReserving();
+        pool.TryTake(Now, Margin, ahead: true, out _, out _).Should().BeNull();
+        pool.EndReserving(made: false).Should().BeNull();
+    }
+
+    [Fact]
+    public void A_reservation_that_expires_less_than_half_used_brings_the_size_down_to_the_uses_it_served()
+    {
+        var pool = NewPool(min: 4, max: 100);
+        RunDryBeforeTheRefill(pool, left: 2);
+        EndRefill(pool, 4).Should().Be(8);
+        RunDryBeforeTheRefill(pool, left: 2);
+        EndRefill(pool, 8).Should().Be(16);
+
+        // The eight-use reservation is spent; the 16-use one made ahead serves three uses, then the customer stops.
+        TakeUntilRefill(pool);
+        EndRefill(pool, 16).Should().BeNull();
+        Take(pool, 4 + 3);
+        pool.TryTake(Now.AddHours(1), Margin, ahead: true, out _, out _).Should().BeNull("it expired");
+
+        pool.BeginReserving().Should().Be(4, "three uses in its whole life, and never below the configured four");
+        pool.Size.Should().Be(4);
     }
 
     [Fact]
@@ -158,7 +195,7 @@ public sealed class ReservationPoolTests
         var pool = NewPool(min: 4, max: 4);
         RunDryBeforeTheRefill(pool, left: 2);
 
-        pool.EndReserving(Made(4), 4, Now).Should().BeNull();
+        EndRefill(pool, 4).Should().BeNull();
         pool.Size.Should().Be(4);
     }
 }

@@ -21,13 +21,16 @@ public sealed class MeteringOptions
     public int ReservationPoolSize { get; set; } = 10;
 
     /// <summary>
-    /// Legacy, pooled and refilled ahead: the most uses a pooled reservation grows to when a customer's operations
-    /// outrun the round trip to Paygentic (1–1000, at least <see cref="ReservationPoolSize"/>). When operations find a
-    /// pool empty while its next reservation is on its way, the one after it is made twice as large; after two refills
-    /// in a row that each arrived before a sixteenth of the uses left for them were taken, half as large, never below
-    /// <see cref="ReservationPoolSize"/>. What is held ahead so follows what the customer spends in a few round trips.
-    /// The cost: a customer who stops right after a burst leaves a larger hold until it expires. Set it to
-    /// <see cref="ReservationPoolSize"/> for fixed-size pools. Default 1000.
+    /// Legacy, pooled and refilled ahead (<see cref="ReservationRefillAhead"/>; without it pools keep
+    /// <see cref="ReservationPoolSize"/>): the most uses a pooled reservation grows to when a customer's operations outrun
+    /// the round trip to Paygentic (1–1000, at least <see cref="ReservationPoolSize"/>). When operations find a pool
+    /// empty while its next reservation is on its way, the one after it is made twice as large; after two refills in a
+    /// row that each arrived before a sixteenth of the uses left for them were taken, half as large; when a reservation
+    /// expires with fewer than half its uses taken, as large as the uses it served; and when the wallet cannot hold the
+    /// size asked for, <see cref="ReservationPoolSize"/> again. Never below <see cref="ReservationPoolSize"/>. What is
+    /// held ahead so follows what the customer spends in a few round trips. The cost: a customer who stops right after a
+    /// burst leaves a larger hold until it expires. Set it to <see cref="ReservationPoolSize"/> for fixed-size pools.
+    /// Default 1000.
     /// </summary>
     public int ReservationPoolMaxSize { get; set; } = 1000;
 

@@ -9,11 +9,11 @@ namespace Paygentic.Sdk.Metering.Authorization;
 /// Legacy prepaid: a reservation (<c>POST /v0/entitlements</c>) holds funds before the work; the report
 /// (<c>POST /v0/usage</c>) draws on it. With pooling, one reservation with <c>maxUses</c> N, sized for N estimates,
 /// serves N operations of a customer; it is replaced when its uses run out or it nears expiry, so at most one
-/// reservation's worth of funds is held ahead of use per customer and estimate (and half the next one's, made ahead).
-/// N starts at <see cref="MeteringOptions.ReservationPoolSize"/> and follows the demand up to
+/// reservation's worth of funds is held ahead of use per customer and estimate (and, once half of it is used, the next
+/// one, made ahead). N starts at <see cref="MeteringOptions.ReservationPoolSize"/> and follows the demand up to
 /// <see cref="MeteringOptions.ReservationPoolMaxSize"/> (see <see cref="ReservationPool"/>). A pooled reservation is
-/// also written to the outbox (<see cref="OutboxEntryState.Reservation"/>), so the next process reuses its remaining uses instead of
-/// holding a second pool's worth (see <see cref="ReservationStore"/>).
+/// also written to the outbox (<see cref="OutboxEntryState.Reservation"/>), so the next process reuses its remaining
+/// uses instead of holding a second pool's worth (see <see cref="ReservationStore"/>).
 /// </summary>
 internal sealed class LegacyReservationStrategy(
     IEntitlementsClient entitlements,
@@ -84,8 +84,8 @@ internal sealed class LegacyReservationStrategy(
             }
 
             metrics.PoolMisses.Add(1);
-            size = pool.Size;
-            pool.BeginReserving();
+            size = pool.BeginReserving();
+            var made = false;
             try
             {
                 Reservation reservation;
@@ -97,19 +97,20 @@ internal sealed class LegacyReservationStrategy(
                 {
                     // The wallet cannot hold a whole pool: fall back to one operation's worth, unpooled, and to the
                     // configured size for the next reservation.
-                    pool.ShrinkToMinimum();
+                    pool.Refused();
                     var single = await ReserveAsync(operation, operationId, estimate, 1, cancellationToken).ConfigureAwait(false);
                     return Ticket(operation, operationId, issuerId, single, estimate: null, time.GetUtcNow());
                 }
 
                 // Others take uses of it at once; the refill ahead waits until its row is stored (the reserving ends).
                 var previous = pool.Install(reservation, size, time.GetUtcNow(), handedOut: 1);
+                made = true;
                 await _store.ReplaceAsync(previous, reservation, size, operation.CustomerId, operation.MerchantId, pool.Estimate, time.GetUtcNow()).ConfigureAwait(false);
                 return Ticket(operation, operationId, issuerId, reservation, pool.Estimate, time.GetUtcNow());
             }
             finally
             {
-                EndReserving(pool, operation.CustomerId, madeAhead: null, size);
+                LogResize(pool.EndReserving(made), operation.CustomerId);
             }
         }
         finally
@@ -120,8 +121,9 @@ internal sealed class LegacyReservationStrategy(
 
     /// <summary>
     /// One use from the pool. When this use leaves the current reservation half spent, the next one is created in the
-    /// background (<see cref="MeteringOptions.ReservationRefillAhead"/>) by whoever wins the pool's refill gate at once;
-    /// a reservation the pool moved past has its stored row removed in the background too. Neither waits here.
+    /// background (<see cref="MeteringOptions.ReservationRefillAhead"/>) if the pool's refill gate is free at once (the
+    /// pool takes it); a reservation the pool moved past has its stored row removed in the background too. Neither
+    /// waits here.
     /// </summary>
     private Reservation? Take(ReservationPool pool, MeteredOperation operation)
     {
@@ -133,22 +135,15 @@ internal sealed class LegacyReservationStrategy(
 
         if (refillAhead)
         {
-            if (pool.Refill.Wait(0))
-            {
-                RefillAheadInBackground(pool, operation.CustomerId, operation.MerchantId, pool.Size);
-            }
-            else
-            {
-                // Another caller holds the gate (about to reserve for an empty pool, or just done): a later use asks again.
-                pool.RefillNotStarted();
-            }
+            RefillAheadInBackground(pool, operation.CustomerId, operation.MerchantId, pool.Size);
         }
 
         return use;
     }
 
+    // Pools grow only when refilled ahead (see MeteringOptions.ReservationPoolMaxSize).
     private static ReservationPool NewPool(PoolKey key, MeteringOptions options) =>
-        new(key.Estimate, options.ReservationPoolSize, Math.Max(options.ReservationPoolSize, options.ReservationPoolMaxSize));
+        new(key.Estimate, options.ReservationPoolSize, options.ReservationRefillAhead ? Math.Max(options.ReservationPoolSize, options.ReservationPoolMaxSize) : options.ReservationPoolSize);
 
     // Lambdas in methods of their own: a closure over Take's locals would be allocated on every call of Take.
     private void ForgetInBackground(Reservation retired) => _ = Task.Run(() => _store.ForgetAsync(retired));
@@ -189,7 +184,7 @@ internal sealed class LegacyReservationStrategy(
         {
             if (e is PaygenticPaymentRequiredException { ReasonCode: PaygenticPaymentRequiredException.InsufficientFunds })
             {
-                pool.ShrinkToMinimum();
+                pool.Refused();
             }
 
             var error = e.GetType().Name;
@@ -197,17 +192,22 @@ internal sealed class LegacyReservationStrategy(
         }
         finally
         {
-            EndReserving(pool, customerId, next, size);
-            pool.Refill.Release();
+            try
+            {
+                LogResize(pool.EndRefillAhead(next, size, time.GetUtcNow()), customerId);
+            }
+            finally
+            {
+                pool.Refill.Release();
+            }
         }
     }
 
-    /// <summary>Ends the making of a pool's reservation (<paramref name="size"/> uses; made ahead, or null) and logs a new size.</summary>
-    private void EndReserving(ReservationPool pool, string customerId, Reservation? madeAhead, int size)
+    private void LogResize(int? resized, string customerId)
     {
-        if (pool.EndReserving(madeAhead, size, time.GetUtcNow()) is { } resized)
+        if (resized is { } uses)
         {
-            MeteringLog.PoolResized(logger, customerId, resized);
+            MeteringLog.PoolResized(logger, customerId, uses);
         }
     }
 

@@ -5,20 +5,17 @@ namespace Paygentic.Sdk.Metering.Authorization;
 /// <summary>
 /// One customer's (and estimate's) pooled reservations: the current one, whose uses are handed out, and at most one
 /// next one, created ahead so the operation that spends the current one's last use does not wait for a round trip.
-/// It also sizes the next reservation to the demand (see <see cref="MeteringOptions.ReservationPoolMaxSize"/>): when
-/// operations found the pool empty while a reservation was on its way, the next is twice as large (up to the maximum);
-/// after two refills in a row that each arrived before a sixteenth of the uses left for them were taken, half as large
-/// (down to the configured size).
+/// It also sizes the next reservation to the demand, by the rule <see cref="MeteringOptions.ReservationPoolMaxSize"/>
+/// states.
 /// </summary>
 /// <remarks>
-/// Invariants: every field is read and written under <c>_gate</c>. <c>_reserving</c> is true from the moment a caller
-/// is told to create the next reservation (ahead, by <see cref="TryTake"/>) or says it creates one because the pool is
-/// empty (<see cref="BeginReserving"/>) until it reports back (<see cref="EndReserving"/>), so one is made at a time;
-/// whoever makes it holds <see cref="Refill"/> meanwhile, so a caller that finds the pool empty waits for it instead of
-/// creating another. <c>_aheadOf</c> and <c>_usedAtRefill</c> are the current reservation and its uses handed out when
-/// a refill ahead began (null for a reservation made because the pool was empty); <c>_starved</c> says an operation
-/// found the pool empty while a reservation was on its way; <c>_ampleRefills</c> counts the refills in a row that
-/// arrived with most of their runway unused.
+/// Invariants: every field is read and written under <c>_gate</c>. <see cref="Refill"/> is held by whoever makes the
+/// pool's next reservation, so one is made at a time; <c>_reserving</c> is true exactly while it is held for that: set
+/// by <see cref="TryTake"/> when it takes the semaphore for a refill ahead, or by <see cref="BeginReserving"/> for an
+/// empty pool, and cleared by the matching end. <c>_aheadOf</c> and <c>_usedAtRefill</c> are the current reservation and
+/// its uses handed out when a refill ahead began; <c>_starved</c> says an operation found the pool empty while a
+/// reservation was on its way; <c>_refused</c> that the wallet could not hold the size asked for; <c>_ampleRefills</c>
+/// counts the refills in a row that arrived with most of their runway unused.
 /// </remarks>
 internal sealed class ReservationPool(IReadOnlyDictionary<string, long> estimate, int minSize, int maxSize)
 {
@@ -32,6 +29,7 @@ internal sealed class ReservationPool(IReadOnlyDictionary<string, long> estimate
     private Reservation? _aheadOf;
     private int _usedAtRefill;
     private bool _starved;
+    private bool _refused;
     private int _ampleRefills;
 
     /// <summary>The pool's own copy of the estimate its reservations are sized for.</summary>
@@ -54,9 +52,10 @@ internal sealed class ReservationPool(IReadOnlyDictionary<string, long> estimate
 
     /// <summary>
     /// Hands out one use, moving to the next reservation when the current one is spent or near expiry. Returns null when
-    /// neither can serve. <paramref name="refillAhead"/>: true when the caller should now create the next reservation in
-    /// the background (the current one is half used and none is being made); <paramref name="retired"/>: a reservation
-    /// this call stopped using, whose stored row may go.
+    /// neither can serve. <paramref name="refillAhead"/>: true when the caller now holds <see cref="Refill"/> and must
+    /// create the next reservation in the background (the current one is half used and none is being made), then call
+    /// <see cref="EndRefillAhead"/>; <paramref name="retired"/>: a reservation this call stopped using, whose stored row
+    /// may go.
     /// </summary>
     public Reservation? TryTake(DateTimeOffset now, TimeSpan refreshMargin, bool ahead, out bool refillAhead, out Reservation? retired)
     {
@@ -83,7 +82,11 @@ internal sealed class ReservationPool(IReadOnlyDictionary<string, long> estimate
             }
 
             _current.HandedOut++;
-            if (ahead && !_reserving && _next.Reservation is null && _current.MaxUses - _current.HandedOut <= _current.MaxUses / 2)
+
+            // The semaphore is taken here, under the gate (it is never released under it), so the flag and the holder
+            // cannot disagree: a caller that loses it leaves the pool as it found it.
+            if (ahead && !_reserving && _next.Reservation is null && _current.MaxUses - _current.HandedOut <= _current.MaxUses / 2
+                && Refill.Wait(0))
             {
                 _reserving = true;
                 refillAhead = true;
@@ -95,76 +98,102 @@ internal sealed class ReservationPool(IReadOnlyDictionary<string, long> estimate
         }
     }
 
-    /// <summary>A refill ahead that <see cref="TryTake"/> asked for is not made: another caller holds <see cref="Refill"/>.</summary>
-    public void RefillNotStarted()
-    {
-        lock (_gate)
-        {
-            _reserving = false;
-            _aheadOf = null;
-        }
-    }
-
-    /// <summary>The caller holding <see cref="Refill"/> creates a reservation because the pool is empty.</summary>
-    public void BeginReserving()
+    /// <summary>
+    /// The caller holding <see cref="Refill"/> creates a reservation because the pool is empty. A current reservation
+    /// that expired with fewer than half its uses handed out shows the demand fell: the size drops to what it served.
+    /// </summary>
+    /// <returns>How many uses to reserve.</returns>
+    public int BeginReserving()
     {
         lock (_gate)
         {
             _reserving = true;
             _aheadOf = null;
+            if (_current.Reservation is not null && _current.HandedOut < _current.MaxUses / 2)
+            {
+                _size = Math.Clamp(_current.HandedOut, _minSize, _size);
+                _ampleRefills = 0;
+            }
+
+            return _size;
+        }
+    }
+
+    /// <summary>The wallet refused a reservation of the current size: the next is made at the configured size.</summary>
+    public void Refused()
+    {
+        lock (_gate)
+        {
+            _refused = true;
+        }
+    }
+
+    /// <summary>Ends <see cref="BeginReserving"/>; <paramref name="made"/>: whether a pooled reservation was installed. Returns the new size when it changed.</summary>
+    public int? EndReserving(bool made)
+    {
+        lock (_gate)
+        {
+            return End(made, aheadRoundTrip: false);
         }
     }
 
     /// <summary>
-    /// Ends the making of a reservation (begun by <see cref="TryTake"/> or <see cref="BeginReserving"/>): one made ahead
-    /// (<paramref name="madeAhead"/>; null otherwise, or when it failed) becomes the next one, and the size of the one
-    /// after it follows what the wait showed. Returns the new size when it changed.
+    /// Ends a refill started by <see cref="TryTake"/>: the reservation made ahead (null when it failed) becomes the next
+    /// one. Returns the new size when it changed.
     /// </summary>
-    public int? EndReserving(Reservation? madeAhead, int maxUses, DateTimeOffset createdAt)
+    public int? EndRefillAhead(Reservation? next, int maxUses, DateTimeOffset createdAt)
     {
         lock (_gate)
         {
-            var before = _size;
-            if (_starved)
+            var measurable = next is not null && ReferenceEquals(_current.Reservation, _aheadOf);
+            var resized = End(next is not null, measurable);
+            if (next is not null)
             {
-                _ampleRefills = 0;
-                _size = (int)Math.Min((long)_size * 2, _maxSize);
-            }
-            else if (madeAhead is not null && _aheadOf is not null && ReferenceEquals(_current.Reservation, _aheadOf))
-            {
-                // Round trips vary widely under load: only two in a row that each left most of the runway unused shrink
-                // the pool, or it would swing between sizes and starve every other refill.
-                var left = _current.MaxUses - _usedAtRefill;
-                var usedMeanwhile = _current.HandedOut - _usedAtRefill;
-                _ampleRefills = usedMeanwhile * 16 <= left ? _ampleRefills + 1 : 0;
-                if (_ampleRefills == 2)
-                {
-                    _ampleRefills = 0;
-                    _size = Math.Max(_size / 2, _minSize);
-                }
+                _next = new Slot(next, maxUses, createdAt, handedOut: 0);
             }
 
-            _reserving = false;
-            _starved = false;
-            _aheadOf = null;
-            if (madeAhead is not null)
-            {
-                _next = new Slot(madeAhead, maxUses, createdAt, handedOut: 0);
-            }
-
-            return _size == before ? null : _size;
+            return resized;
         }
     }
 
-    /// <summary>Back to the configured size: the wallet could not hold a reservation of the current one.</summary>
-    public void ShrinkToMinimum()
+    /// <summary>The size rule, once a reservation is no longer on its way (under the gate).</summary>
+    private int? End(bool made, bool aheadRoundTrip)
     {
-        lock (_gate)
+        var before = _size;
+        if (_refused)
         {
             _size = _minSize;
-            _starved = false;
             _ampleRefills = 0;
         }
+        else if (made && _starved)
+        {
+            _ampleRefills = 0;
+            _size = (int)Math.Min((long)_size * 2, _maxSize);
+        }
+        else if (aheadRoundTrip)
+        {
+            // Round trips vary widely under load: only two in a row that each left most of the runway unused shrink
+            // the pool, or it would swing between sizes and starve every other refill.
+            var left = _current.MaxUses - _usedAtRefill;
+            var usedMeanwhile = _current.HandedOut - _usedAtRefill;
+            _ampleRefills = usedMeanwhile * 16 <= left ? _ampleRefills + 1 : 0;
+            if (_ampleRefills == 2)
+            {
+                _ampleRefills = 0;
+                _size = Math.Max(_size / 2, _minSize);
+            }
+        }
+        else
+        {
+            // A failed refill, or a reservation made because the pool was empty: not a round trip ahead of need.
+            _ampleRefills = 0;
+        }
+
+        _reserving = false;
+        _starved = false;
+        _refused = false;
+        _aheadOf = null;
+        return _size == before ? null : _size;
     }
 
     public bool TryGiveBack(string reservationId)
