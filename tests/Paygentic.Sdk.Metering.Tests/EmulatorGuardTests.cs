@@ -177,12 +177,9 @@ public sealed class EmulatorGuardTests : IAsyncLifetime
     [Fact]
     public async Task A_pool_that_runs_out_before_its_refill_arrives_reserves_twice_the_uses_next_time()
     {
-        var customer = await _emulator.CustomerAsync("10.00");
-        using var gate = new ReservationGate(holdRequest: 2, _emulator.Emulator.CreateHandler());
-        using var client = new PaygenticClient(EmulatorHost.ClientOptions(_emulator.BaseUrl), gate);
-        await using var guard = new MeteringGuard(client, new InMemoryUsageOutbox(), new MeteringOptions { ReservationPoolSize = 4, ReservationPoolMaxSize = 16 });
-        var operation = new MeteredOperation { CustomerId = customer, EstimatedQuantities = new Dictionary<string, long> { ["bm_basicsub"] = 1 } };
-        Task<MeteredResult<int>> Run(int i) => guard.RunAsync(operation with { OperationId = $"grow-{i}" }, (_, _) => Task.FromResult(0));
+        await using var pooled = await GatedPoolAsync(holdRequest: 2);
+        var (gate, guard, customer) = (pooled.Gate, pooled.Guard, pooled.CustomerId);
+        Task<MeteredResult<int>> Run(int i) => pooled.RunAsync($"grow-{i}");
 
         // The second use leaves the four-use reservation half spent: the next is asked for, and its answer held back.
         for (var i = 0; i < 4; i++)
@@ -213,12 +210,9 @@ public sealed class EmulatorGuardTests : IAsyncLifetime
     [Fact]
     public async Task An_operation_that_waits_while_a_caller_reserves_for_an_empty_pool_doubles_the_next_reservation()
     {
-        var customer = await _emulator.CustomerAsync("10.00");
-        using var gate = new ReservationGate(holdRequest: 1, _emulator.Emulator.CreateHandler());
-        using var client = new PaygenticClient(EmulatorHost.ClientOptions(_emulator.BaseUrl), gate);
-        await using var guard = new MeteringGuard(client, new InMemoryUsageOutbox(), new MeteringOptions { ReservationPoolSize = 4, ReservationPoolMaxSize = 16 });
-        var operation = new MeteredOperation { CustomerId = customer, EstimatedQuantities = new Dictionary<string, long> { ["bm_basicsub"] = 1 } };
-        Task<MeteredResult<int>> Run(int i) => guard.RunAsync(operation with { OperationId = $"empty-{i}" }, (_, _) => Task.FromResult(0));
+        await using var pooled = await GatedPoolAsync(holdRequest: 1);
+        var (gate, guard, customer) = (pooled.Gate, pooled.Guard, pooled.CustomerId);
+        Task<MeteredResult<int>> Run(int i) => pooled.RunAsync($"empty-{i}");
 
         // The first operation finds the pool empty and reserves; its answer is held back while a second one arrives.
         var first = Run(0);
@@ -257,6 +251,34 @@ public sealed class EmulatorGuardTests : IAsyncLifetime
         ((long)ledger["charged"]!).Should().Be(8000 * Nanodollars.FromUsd(0.01m).Value);
         ((int)ledger["counts"]!["reservations"]!).Should().BeInRange(8000 / 1000, 80 + 16, "from 100 to 1,000 uses each (the pool grows with the demand), plus at most a partly used one per racing caller");
         ((bool)ledger["invariant"]!["holds"]!).Should().BeTrue();
+    }
+
+    /// <summary>
+    /// A guard pooling from 4 to 16 uses for a new customer, over a client whose <paramref name="holdRequest"/>-th
+    /// reservation answer is held back by a <see cref="ReservationGate"/>.
+    /// </summary>
+    private async Task<GatedPool> GatedPoolAsync(int holdRequest)
+    {
+        var customer = await _emulator.CustomerAsync("10.00");
+        var gate = new ReservationGate(holdRequest, _emulator.Emulator.CreateHandler());
+        var client = new PaygenticClient(EmulatorHost.ClientOptions(_emulator.BaseUrl), gate);
+        var guard = new MeteringGuard(client, new InMemoryUsageOutbox(), new MeteringOptions { ReservationPoolSize = 4, ReservationPoolMaxSize = 16 });
+        return new GatedPool(customer, gate, client, guard);
+    }
+
+    private sealed record GatedPool(string CustomerId, ReservationGate Gate, PaygenticClient Client, MeteringGuard Guard) : IAsyncDisposable
+    {
+        private readonly MeteredOperation _operation = new() { CustomerId = CustomerId, EstimatedQuantities = new Dictionary<string, long> { ["bm_basicsub"] = 1 } };
+
+        public Task<MeteredResult<int>> RunAsync(string operationId) =>
+            Guard.RunAsync(_operation with { OperationId = operationId }, (_, _) => Task.FromResult(0));
+
+        public async ValueTask DisposeAsync()
+        {
+            await Guard.DisposeAsync();
+            Client.Dispose();
+            Gate.Dispose();
+        }
     }
 
     /// <summary>

@@ -75,6 +75,15 @@ public sealed class ReservationPoolTests
         return resized;
     }
 
+    /// <summary>A pool of 4 to 100 uses that ran dry before its first refill arrived: its next reservation is for 8.</summary>
+    private ReservationPool GrownToEight()
+    {
+        var pool = NewPool(min: 4, max: 100);
+        RunDryBeforeTheRefill(pool, left: 2);
+        EndRefill(pool, 4).Should().Be(8);
+        return pool;
+    }
+
     [Fact]
     public void A_pool_spent_before_the_reservation_made_ahead_arrives_doubles_its_next_size_up_to_the_maximum()
     {
@@ -130,9 +139,7 @@ public sealed class ReservationPoolTests
     [Fact]
     public void A_wallet_that_cannot_hold_a_grown_pool_sends_the_size_back_to_the_configured_one_even_with_operations_waiting()
     {
-        var pool = NewPool(min: 4, max: 100);
-        RunDryBeforeTheRefill(pool, left: 2);
-        EndRefill(pool, 4).Should().Be(8);
+        var pool = GrownToEight();
 
         RunDryBeforeTheRefill(pool, left: 2);
         pool.Refused();
@@ -173,9 +180,7 @@ public sealed class ReservationPoolTests
     [Fact]
     public void A_reservation_that_expires_less_than_half_used_brings_the_size_down_to_the_uses_it_served()
     {
-        var pool = NewPool(min: 4, max: 100);
-        RunDryBeforeTheRefill(pool, left: 2);
-        EndRefill(pool, 4).Should().Be(8);
+        var pool = GrownToEight();
         RunDryBeforeTheRefill(pool, left: 2);
         EndRefill(pool, 8).Should().Be(16);
 
