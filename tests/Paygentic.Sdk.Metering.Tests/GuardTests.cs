@@ -902,6 +902,7 @@ public sealed class GuardTests : IDisposable
             ["Paygentic:Metering:AccessCacheTtl"] = "00:00:02",
             ["Paygentic:Metering:ReservationPoolSize"] = "50",
             ["Paygentic:Metering:ReservationPoolMaxSize"] = "400",
+            ["Paygentic:Metering:CallerStoresTickets"] = "true",
         }).Build();
         var options = new MeteringOptions();
         DependencyInjection.MeteringConfigurationBinder.Bind(config.GetSection("Paygentic:Metering"), options);
@@ -909,6 +910,7 @@ public sealed class GuardTests : IDisposable
         options.AccessCacheTtl.Should().Be(TimeSpan.FromSeconds(2));
         options.ReservationPoolSize.Should().Be(50);
         options.ReservationPoolMaxSize.Should().Be(400);
+        options.CallerStoresTickets.Should().BeTrue();
 
         var bad = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["M:FailurePolicy"] = "Sometimes" }).Build();
         var act = () => DependencyInjection.MeteringConfigurationBinder.Bind(bad.GetSection("M"), new MeteringOptions());

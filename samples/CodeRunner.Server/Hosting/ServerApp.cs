@@ -116,8 +116,11 @@ internal static class ServerApp
                 options.EventSource = "urn:paygentic:samples:coderunner-server";
                 options.AccessCacheTtl = TimeSpan.Zero; // a hard limit is checked per submission
                 options.WaitForDelivery = false; // the report is durable in the outbox; the worker need not wait for the network
-                // A dead process's authorization: keep it when its submission was accepted (recovery runs or settles
-                // it, charging once), forget it when the process died before the submission's row was written.
+                // Each ticket is stored in its submission's row before the submission is queued, and SubmissionRecovery
+                // completes or cancels it after a restart: the guard's own copy would be a second write per submission.
+                options.CallerStoresTickets = true;
+                // An authorization the guard did record (an outbox written before the option): keep it when its
+                // submission was accepted (recovery runs or settles it, charging once), forget it otherwise.
                 options.Recovery = (ticket, _) => ValueTask.FromResult(
                     SubmissionTariff.TokenOf(ticket.OperationId) is { } token && submissions.Exists(token)
                         ? RecoveryDecision.Keep

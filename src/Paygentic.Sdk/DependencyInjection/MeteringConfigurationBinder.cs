@@ -30,6 +30,7 @@ internal static class MeteringConfigurationBinder
         Set(section, nameof(MeteringOptions.AccessCacheTtl), (v, k) => options.AccessCacheTtl = ParseTime(v, k));
         Set(section, nameof(MeteringOptions.FailurePolicy), (v, k) => options.FailurePolicy = ParseEnum<FailurePolicy>(v, k));
         Set(section, nameof(MeteringOptions.Recovery), (v, k) => options.Recovery = ParseRecovery(v, k));
+        Set(section, nameof(MeteringOptions.CallerStoresTickets), (v, k) => options.CallerStoresTickets = ParseBool(v, k));
         Set(section, nameof(MeteringOptions.WaitForDelivery), (v, k) => options.WaitForDelivery = ParseBool(v, k));
         Set(section, nameof(MeteringOptions.DeliveryWaitTimeout), (v, k) => options.DeliveryWaitTimeout = ParseTime(v, k));
         Set(section, nameof(MeteringOptions.MaxBatchSize), (v, k) => options.MaxBatchSize = ParseInt(v, k));

@@ -26,8 +26,9 @@ public interface IMeteringGuard
     Task<MeteredResult<T>> RunAsync<T>(MeteredOperation operation, Func<MeteringScope, CancellationToken, Task<T>> work, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// The first phase: checks that the customer can pay and records the resulting ticket in the outbox. Finish it with
-    /// <see cref="CompleteAsync"/> or <see cref="CancelAsync"/>, possibly in another process (the ticket is serializable).
+    /// The first phase: checks that the customer can pay and records the resulting ticket in the outbox (or leaves it to
+    /// the caller to store: <see cref="MeteringOptions.CallerStoresTickets"/>). Finish it with <see cref="CompleteAsync"/>
+    /// or <see cref="CancelAsync"/>, possibly in another process (the ticket is serializable).
     /// </summary>
     /// <param name="operation">Who pays and what is expected.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

@@ -24,6 +24,7 @@ public sealed class MeteringGuard : IMeteringGuard, IAsyncDisposable
     private readonly StandardAccessStrategy _standard;
     private readonly TicketRecovery _recovery;
     private readonly UsageReporter _reporter;
+    private readonly CallerKeptTickets? _callerKept;
     private readonly string _issuerId = Guid.NewGuid().ToString("N");
     private readonly Lock _startGate = new();
     private Task? _started;
@@ -57,6 +58,7 @@ public sealed class MeteringGuard : IMeteringGuard, IAsyncDisposable
         _standard = new StandardAccessStrategy(client.Entitlements, options, _time, _metrics);
         _strategy = options.Strategy == MeteringStrategy.Standard ? _standard : _legacy;
         _reporter = new UsageReporter(transport, outbox, options, _time, _metrics, _logger);
+        _callerKept = options.CallerStoresTickets ? new CallerKeptTickets() : null;
         _recovery = new TicketRecovery(options, outbox, _metrics, _logger, (ticket, quantities, metadata) => CompleteCoreAsync(ticket, quantities, metadata, wait: false, CancellationToken.None).AsTask());
     }
 
@@ -71,7 +73,7 @@ public sealed class MeteringGuard : IMeteringGuard, IAsyncDisposable
         MeteringTicket ticket;
         try
         {
-            ticket = await AuthorizeCoreAsync(operation, cancellationToken).ConfigureAwait(false);
+            ticket = await AuthorizeCoreAsync(operation, recordTicket: true, cancellationToken).ConfigureAwait(false);
         }
         catch (PaygenticOperationAlreadyMeteredException reused) when (_options.ReusedOperationId == ReusedOperationIdBehavior.ReturnEarlierReceipt && reused.EarlierReceipt is { } earlier)
         {
@@ -129,11 +131,12 @@ public sealed class MeteringGuard : IMeteringGuard, IAsyncDisposable
 
     /// <inheritdoc />
     public Task<MeteringTicket> AuthorizeAsync(MeteredOperation operation, CancellationToken cancellationToken = default) =>
-        AuthorizeCoreAsync(operation, cancellationToken).AsTask();
+        AuthorizeCoreAsync(operation, recordTicket: _callerKept is null, cancellationToken).AsTask();
 
     // ValueTask inside the guard: an authorization served from a pooled reservation completes without waiting, and a
-    // Task<MeteringTicket> per operation would be allocated only to be awaited at once.
-    private async ValueTask<MeteringTicket> AuthorizeCoreAsync(MeteredOperation operation, CancellationToken cancellationToken)
+    // Task<MeteringTicket> per operation would be allocated only to be awaited at once. Without recordTicket the caller
+    // stores the ticket (MeteringOptions.CallerStoresTickets); RunAsync always records its own.
+    private async ValueTask<MeteringTicket> AuthorizeCoreAsync(MeteredOperation operation, bool recordTicket, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(operation);
         Guard.NotBlank(operation.CustomerId, "operation.CustomerId");
@@ -174,6 +177,13 @@ public sealed class MeteringGuard : IMeteringGuard, IAsyncDisposable
         }
 
         activity?.SetTag("paygentic.authorization_id", ticket.AuthorizationId);
+        if (!recordTicket)
+        {
+            _callerKept!.Opened(ticket);
+            _metrics.Authorized.Add(1);
+            return ticket;
+        }
+
         bool added;
         try
         {
@@ -313,6 +323,7 @@ public sealed class MeteringGuard : IMeteringGuard, IAsyncDisposable
         // Durable before any send: from here on the report survives a crash. A report the outbox refused is never sent
         // from memory only: the caller is told (its ticket stays open, so the next start recovers it).
         await DurableReportWrite.WriteAsync(_outbox, entry, _logger).ConfigureAwait(false);
+        _callerKept?.TryClose(ticket.OperationId);
 
         var waiter = _reporter.Enqueue(entry, wait);
         var state = ReportState.Queued;
@@ -342,6 +353,13 @@ public sealed class MeteringGuard : IMeteringGuard, IAsyncDisposable
     {
         if (_reporter.IsPending(ticket.OperationId))
         {
+            return;
+        }
+
+        if (_callerKept?.TryClose(ticket.OperationId) == true)
+        {
+            // Open here and stored by its caller only: nothing in the outbox to remove.
+            StrategyOf(ticket).Release(ticket);
             return;
         }
 

@@ -79,6 +79,19 @@ public sealed class MeteringOptions
     public Func<MeteringTicket, CancellationToken, ValueTask<RecoveryDecision>> Recovery { get; set; } = RecoveryDecision.AlwaysReportEstimate;
 
     /// <summary>
+    /// Whether the caller of <see cref="IMeteringGuard.AuthorizeAsync"/> stores each ticket durably itself (in the record of
+    /// the work it pays for, before that work starts) and completes or cancels it, after a restart too. The guard then
+    /// writes nothing when it authorizes: one outbox write less per operation. The report is still in the outbox before
+    /// <see cref="IMeteringGuard.CompleteAsync"/> returns, and <see cref="IMeteringGuard.RunAsync{T}"/> still records its
+    /// own tickets. What the caller takes on: a ticket it lost before storing it is never charged (its hold simply
+    /// expires); the guard neither recovers its tickets at start-up (<see cref="Recovery"/> never sees them) nor refuses
+    /// a reused operation id at authorization, so each id must name one operation (the caller's store enforces it, e.g.
+    /// as its key); and pooled reservations are not reused by the next process, which holds anew while the earlier hold
+    /// runs out. Default false: the guard records every ticket.
+    /// </summary>
+    public bool CallerStoresTickets { get; set; }
+
+    /// <summary>
     /// Whether <see cref="IMeteringGuard.CompleteAsync"/> (and so <see cref="IMeteringGuard.RunAsync{T}"/>) waits, up to
     /// <see cref="DeliveryWaitTimeout"/>, for the report to be accepted before returning. Either way the report is in
     /// the outbox first. Default true.

@@ -13,7 +13,9 @@ namespace Paygentic.Sdk.Metering.Authorization;
 /// one, made ahead). N starts at <see cref="MeteringOptions.ReservationPoolSize"/> and follows the demand up to
 /// <see cref="MeteringOptions.ReservationPoolMaxSize"/> (see <see cref="ReservationPool"/>). A pooled reservation is
 /// also written to the outbox (<see cref="OutboxEntryState.Reservation"/>), so the next process reuses its remaining
-/// uses instead of holding a second pool's worth (see <see cref="ReservationStore"/>).
+/// uses instead of holding a second pool's worth (see <see cref="ReservationStore"/>), unless callers store their tickets
+/// (<see cref="MeteringOptions.CallerStoresTickets"/>): the taken uses are counted from the outbox's rows, and their
+/// tickets leave none, so then pools are neither stored nor restored.
 /// </summary>
 internal sealed class LegacyReservationStrategy(
     IEntitlementsClient entitlements,
@@ -29,6 +31,7 @@ internal sealed class LegacyReservationStrategy(
     // the next process rather than left on the server unknown until it expires.
     private readonly ConcurrentDictionary<Task, byte> _refills = new();
     private readonly ReservationStore _store = new(outbox);
+    private readonly bool _storesPools = !options.CallerStoresTickets;
 
     public bool HoldsFundsPerOperation => options.ReservationPoolSize <= 1;
 
@@ -105,7 +108,11 @@ internal sealed class LegacyReservationStrategy(
                 // Others take uses of it at once; the refill ahead waits until its row is stored (the reserving ends).
                 var previous = pool.Install(reservation, size, time.GetUtcNow(), handedOut: 1);
                 made = true;
-                await _store.ReplaceAsync(previous, reservation, size, operation.CustomerId, operation.MerchantId, pool.Estimate, time.GetUtcNow()).ConfigureAwait(false);
+                if (_storesPools)
+                {
+                    await _store.ReplaceAsync(previous, reservation, size, operation.CustomerId, operation.MerchantId, pool.Estimate, time.GetUtcNow()).ConfigureAwait(false);
+                }
+
                 return Ticket(operation, operationId, issuerId, reservation, pool.Estimate, time.GetUtcNow());
             }
             finally
@@ -128,7 +135,7 @@ internal sealed class LegacyReservationStrategy(
     private Reservation? Take(ReservationPool pool, MeteredOperation operation)
     {
         var use = pool.TryTake(time.GetUtcNow(), options.ReservationRefreshMargin, options.ReservationRefillAhead, out var refillAhead, out var retired);
-        if (retired is not null)
+        if (retired is not null && _storesPools)
         {
             ForgetInBackground(retired);
         }
@@ -176,7 +183,10 @@ internal sealed class LegacyReservationStrategy(
         {
             // Not a pool miss: no operation waits for this reservation (a miss counts an authorization that made one).
             next = await ReserveAsync(new MeteredOperation { CustomerId = customerId, MerchantId = merchantId, EstimatedQuantities = pool.Estimate }, "(refill ahead)", pool.Estimate, size, CancellationToken.None).ConfigureAwait(false);
-            await _store.ReplaceAsync(null, next, size, customerId, merchantId, pool.Estimate, time.GetUtcNow()).ConfigureAwait(false);
+            if (_storesPools)
+            {
+                await _store.ReplaceAsync(null, next, size, customerId, merchantId, pool.Estimate, time.GetUtcNow()).ConfigureAwait(false);
+            }
         }
 #pragma warning disable CA1031 // refused or failed: the operation that finds the pool empty reserves (and reports) for itself
         catch (Exception e)
@@ -216,6 +226,13 @@ internal sealed class LegacyReservationStrategy(
     {
         if (options.ReservationPoolSize <= 1)
         {
+            return;
+        }
+
+        if (!_storesPools)
+        {
+            // Rows an earlier process stored without the option: their counts would miss the uses taken from now on.
+            await _store.ForgetAllAsync(cancellationToken).ConfigureAwait(false);
             return;
         }
 

@@ -70,6 +70,16 @@ internal sealed class ReservationStore(IUsageOutbox outbox)
         }
     }
 
+    /// <summary>Removes every stored reservation, so no later start reuses one.</summary>
+    public async Task ForgetAllAsync(CancellationToken cancellationToken)
+    {
+        var rows = await outbox.LoadAsync(OutboxEntryState.Reservation, cancellationToken).ConfigureAwait(false);
+        if (rows.Count > 0)
+        {
+            await outbox.RemoveAsync([.. rows.Select(r => r.OperationId)], cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>
     /// The stored reservations that still have uses and time left (the others are removed), each with how many of its
     /// uses are taken.

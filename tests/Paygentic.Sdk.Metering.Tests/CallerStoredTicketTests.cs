@@ -1,0 +1,160 @@
+using Paygentic.Sdk.Metering.Reporting;
+using Paygentic.Sdk.Metering.Tests.Infrastructure;
+using Paygentic.Sdk.Outbox.Sqlite;
+
+namespace Paygentic.Sdk.Metering.Tests;
+
+/// <summary>
+/// <see cref="MeteringOptions.CallerStoresTickets"/> against the emulator, with a SQLite outbox file: authorizing writes
+/// nothing, completing writes the report, a cancel gives a pooled use back once, and the next process completes what the
+/// caller stored without reusing the earlier pool.
+/// </summary>
+public sealed class CallerStoredTicketTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+    private readonly TempDir _dir = new();
+    private EmulatorHost _emulator = null!;
+
+    public async Task InitializeAsync() => _emulator = await EmulatorHost.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _emulator.DisposeAsync();
+        _dir.Dispose();
+    }
+
+    private static MeteredOperation Op(string customer, string id) => new()
+    {
+        CustomerId = customer,
+        OperationId = id,
+        EstimatedQuantities = new Dictionary<string, long> { ["bm_basicsub"] = 1, ["bm_exectime"] = 100 },
+    };
+
+    // Pools of exactly four uses, never made ahead, so which reservation serves which operation is known.
+    private static MeteringOptions FixedPools(bool callerStoresTickets) => new()
+    {
+        CallerStoresTickets = callerStoresTickets,
+        ReservationPoolSize = 4,
+        ReservationPoolMaxSize = 4,
+        ReservationRefillAhead = false,
+        WaitForDelivery = false,
+    };
+
+    [Fact]
+    public async Task Authorizing_writes_nothing_completing_writes_the_report_and_the_charge_is_exact_and_once()
+    {
+        var customer = await _emulator.CustomerAsync("10.00");
+        using var client = _emulator.NewClient();
+        await using var outbox = new SqliteUsageOutbox(_dir.File("kept.db"));
+        await using var guard = new MeteringGuard(client, outbox, FixedPools(callerStoresTickets: true));
+
+        var ticket = await guard.AuthorizeAsync(Op(customer, "kept-1")).WaitAsync(Bound);
+        (await outbox.GetAsync("kept-1", CancellationToken.None)).Should().BeNull("the caller stores the ticket");
+        (await outbox.LoadAsync(OutboxEntryState.Reservation, CancellationToken.None)).Should().BeEmpty("a pool is not stored when its uses' tickets are not");
+
+        var stored = ticket.ToJson(); // the caller's own record of it
+        var receipt = await guard.CompleteAsync(MeteringTicket.FromJson(stored), new Dictionary<string, long> { ["bm_exectime"] = 250 }).WaitAsync(Bound);
+        receipt.IdempotencyKey.Should().Be("kept-1:usage");
+        (await outbox.GetAsync("kept-1", CancellationToken.None))!.State.Should().Be(OutboxEntryState.Pending, "the report is durable before CompleteAsync returns");
+        await EmulatorGuardTests.DrainAsync(guard);
+
+        // RunAsync has no caller to store its ticket: the guard still records it while the work runs.
+        OutboxEntry? whileRunning = null;
+        await guard.RunAsync(Op(customer, "run-1"), async (_, _) => whileRunning = await outbox.GetAsync("run-1", CancellationToken.None)).WaitAsync(Bound);
+        whileRunning!.State.Should().Be(OutboxEntryState.Authorized);
+        await EmulatorGuardTests.DrainAsync(guard);
+
+        var charges = await _emulator.ChargesAsync(customer);
+        charges.Should().BeEquivalentTo([("kept-1:usage", Nanodollars.FromUsd(0.01m + (250 * 0.00001m)).Value), ("run-1:usage", Nanodollars.FromUsd(0.01m + (100 * 0.00001m)).Value)]);
+        ((bool)(await _emulator.LedgerAsync(customer))["invariant"]!["holds"]!).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task A_cancel_gives_the_pooled_use_back_once_and_never_after_a_completion()
+    {
+        var customer = await _emulator.CustomerAsync("10.00");
+        using var client = _emulator.NewClient();
+        await using var outbox = new SqliteUsageOutbox(_dir.File("cancel.db"));
+        await using var guard = new MeteringGuard(client, outbox, FixedPools(callerStoresTickets: true));
+
+        var a = await guard.AuthorizeAsync(Op(customer, "a")).WaitAsync(Bound);
+        var b = await guard.AuthorizeAsync(Op(customer, "b")).WaitAsync(Bound);
+        await guard.CompleteAsync(a).WaitAsync(Bound);
+        await guard.CancelAsync(a).WaitAsync(Bound); // completed: its use is spent
+        await guard.CancelAsync(b).WaitAsync(Bound); // its use is free again
+        await guard.CancelAsync(MeteringTicket.FromJson(b.ToJson())).WaitAsync(Bound); // once only
+
+        // Four uses: a's, then three more. The next operation needs a new reservation.
+        var more = new List<MeteringTicket>();
+        foreach (var id in new[] { "c", "d", "e", "f" })
+        {
+            more.Add(await guard.AuthorizeAsync(Op(customer, id)).WaitAsync(Bound));
+        }
+
+        more.Take(3).Select(t => t.AuthorizationId).Should().AllBe(a.AuthorizationId);
+        more[3].AuthorizationId.Should().NotBe(a.AuthorizationId, "the first reservation's four uses are a, c, d and e");
+        foreach (var ticket in more)
+        {
+            await guard.CompleteAsync(ticket).WaitAsync(Bound);
+        }
+
+        await EmulatorGuardTests.DrainAsync(guard);
+        (await _emulator.ChargesAsync(customer)).Select(c => c.Key).Should().BeEquivalentTo(["a:usage", "c:usage", "d:usage", "e:usage", "f:usage"]);
+        var ledger = await _emulator.LedgerAsync(customer);
+        ((int)ledger["counts"]!["reservations"]!).Should().Be(2);
+        ((bool)ledger["invariant"]!["holds"]!).Should().BeTrue();
+        (await guard.Reports.GetDeadLettersAsync()).Should().BeEmpty("no report went beyond its reservation's uses");
+    }
+
+    [Fact]
+    public async Task The_next_process_completes_a_stored_ticket_once_and_holds_anew_instead_of_reusing_a_stored_pool()
+    {
+        var customer = await _emulator.CustomerAsync("10.00");
+        using var client = _emulator.NewClient();
+        var path = _dir.File("restart.db");
+
+        // An earlier process without the option stored its pool (three of four uses left).
+        string storedPool;
+        await using (var outbox = new SqliteUsageOutbox(path))
+        await using (var guard = new MeteringGuard(client, outbox, FixedPools(callerStoresTickets: false)))
+        {
+            storedPool = (await guard.RunAsync(Op(customer, "before"), (_, _) => Task.FromResult(0)).WaitAsync(Bound)).AuthorizationId!;
+            (await outbox.LoadAsync(OutboxEntryState.Reservation, CancellationToken.None)).Should().ContainSingle();
+        }
+
+        // A process with it: the stored pool is forgotten, not reused; one ticket completed, one left to its caller.
+        string keptJson;
+        string firstPool;
+        await using (var outbox = new SqliteUsageOutbox(path))
+        await using (var guard = new MeteringGuard(client, outbox, FixedPools(callerStoresTickets: true)))
+        {
+            var done = await guard.AuthorizeAsync(Op(customer, "done")).WaitAsync(Bound);
+            var kept = await guard.AuthorizeAsync(Op(customer, "kept")).WaitAsync(Bound);
+            (await outbox.LoadAsync(OutboxEntryState.Reservation, CancellationToken.None)).Should().BeEmpty();
+            done.AuthorizationId.Should().NotBe(storedPool, "its taken uses would be miscounted from now on");
+            await guard.CompleteAsync(done).WaitAsync(Bound);
+            firstPool = kept.AuthorizationId!;
+            keptJson = kept.ToJson();
+        }
+
+        // The next process: the caller completes what it stored, twice (a retry after another crash); it is charged once,
+        // from the reservation it was authorized on, while new work gets a reservation of its own.
+        await using (var outbox = new SqliteUsageOutbox(path))
+        await using (var guard = new MeteringGuard(client, outbox, FixedPools(callerStoresTickets: true)))
+        {
+            await guard.CompleteAsync(MeteringTicket.FromJson(keptJson)).WaitAsync(Bound);
+            await EmulatorGuardTests.DrainAsync(guard);
+            await guard.CompleteAsync(MeteringTicket.FromJson(keptJson)).WaitAsync(Bound);
+            var fresh = await guard.AuthorizeAsync(Op(customer, "after")).WaitAsync(Bound);
+            fresh.AuthorizationId.Should().NotBe(firstPool);
+            await guard.CompleteAsync(fresh).WaitAsync(Bound);
+            await EmulatorGuardTests.DrainAsync(guard);
+        }
+
+        var ledger = await _emulator.LedgerAsync(customer);
+        var charges = ledger["charges"]!.AsArray().Select(c => ((string)c!["idempotencyKey"]!, (string)c["entitlementId"]!)).ToList();
+        charges.Should().BeEquivalentTo([("before:usage", storedPool), ("done:usage", firstPool), ("kept:usage", firstPool), ("after:usage", charges.Single(c => c.Item1 == "after:usage").Item2)]);
+        ((int)ledger["counts"]!["reservations"]!).Should().Be(3);
+        ((bool)ledger["invariant"]!["holds"]!).Should().BeTrue();
+    }
+}
