@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Paygentic.Sdk.Metering.Reporting;
 using Paygentic.Sdk.Metering.Tests.Infrastructure;
 using Paygentic.Sdk.Outbox.Sqlite;
@@ -80,26 +81,108 @@ public sealed class CallerStoredTicketTests : IAsyncLifetime
         var a = await guard.AuthorizeAsync(Op(customer, "a")).WaitAsync(Bound);
         var b = await guard.AuthorizeAsync(Op(customer, "b")).WaitAsync(Bound);
         await guard.CompleteAsync(a).WaitAsync(Bound);
+        await EmulatorGuardTests.DrainAsync(guard); // delivered: no longer pending in the reporter
         await guard.CancelAsync(a).WaitAsync(Bound); // completed: its use is spent
         await guard.CancelAsync(b).WaitAsync(Bound); // its use is free again
         await guard.CancelAsync(MeteringTicket.FromJson(b.ToJson())).WaitAsync(Bound); // once only
 
         // Four uses: a's, then three more. The next operation needs a new reservation.
-        var more = new List<MeteringTicket>();
-        foreach (var id in new[] { "c", "d", "e", "f" })
+        await AuthorizeFromFirstReservationAsync(guard, customer, a.AuthorizationId!, ["c", "d", "e", "f"], fromFirst: 3);
+        (await _emulator.ChargesAsync(customer)).Select(c => c.Key).Should().BeEquivalentTo(["a:usage", "c:usage", "d:usage", "e:usage", "f:usage"]);
+    }
+
+    [Fact]
+    public async Task A_cancel_while_the_report_is_being_written_gives_nothing_back()
+    {
+        var customer = await _emulator.CustomerAsync("10.00");
+        using var client = _emulator.NewClient();
+        await using var outbox = new SqliteUsageOutbox(_dir.File("race.db"));
+        var gate = new ReportWriteGate(outbox) { Hold = true };
+        await using var guard = new MeteringGuard(client, gate, FixedPools(callerStoresTickets: true));
+
+        var x = await guard.AuthorizeAsync(Op(customer, "x")).WaitAsync(Bound);
+        var completing = guard.CompleteAsync(x);
+        await gate.Entered.WaitAsync(Bound);
+        await guard.CancelAsync(x).WaitAsync(Bound); // the completion has claimed the ticket
+        gate.Proceed();
+        await completing.WaitAsync(Bound);
+
+        await AuthorizeFromFirstReservationAsync(guard, customer, x.AuthorizationId!, ["p", "q", "r", "s"], fromFirst: 3);
+        (await _emulator.ChargesAsync(customer)).Select(c => c.Key).Should().BeEquivalentTo(["x:usage", "p:usage", "q:usage", "r:usage", "s:usage"]);
+    }
+
+    [Fact]
+    public async Task A_ticket_whose_report_could_not_be_stored_stays_open_and_its_cancel_gives_the_use_back()
+    {
+        var customer = await _emulator.CustomerAsync("10.00");
+        using var client = _emulator.NewClient();
+        await using var outbox = new SqliteUsageOutbox(_dir.File("refused.db"));
+        var gate = new ReportWriteGate(outbox) { Refuse = true };
+        await using var guard = new MeteringGuard(client, gate, FixedPools(callerStoresTickets: true));
+
+        var x = await guard.AuthorizeAsync(Op(customer, "x")).WaitAsync(Bound);
+        await guard.Invoking(g => g.CompleteAsync(x)).Should().ThrowAsync<UsageOutboxException>();
+        gate.Refuse = false;
+        await guard.CancelAsync(x).WaitAsync(Bound);
+
+        await AuthorizeFromFirstReservationAsync(guard, customer, x.AuthorizationId!, ["p", "q", "r", "s", "t"], fromFirst: 4);
+        (await _emulator.ChargesAsync(customer)).Select(c => c.Key).Should().BeEquivalentTo(["p:usage", "q:usage", "r:usage", "s:usage", "t:usage"]);
+    }
+
+    [Fact]
+    public void Open_tickets_a_caller_never_finished_are_forgotten_once_their_reservation_has_expired()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero));
+        var open = new CallerKeptTickets(time);
+        MeteringTicket Ticket(int i, TimeSpan life, bool pooled = true) => new()
         {
-            more.Add(await guard.AuthorizeAsync(Op(customer, id)).WaitAsync(Bound));
+            OperationId = $"op-{i}",
+            CustomerId = "cus_1",
+            Strategy = MeteringStrategy.Legacy,
+            AuthorizationId = "com_1",
+            AuthorizationExpiresAt = time.GetUtcNow() + life,
+            Pooled = pooled,
+            AuthorizedAt = time.GetUtcNow(),
+        };
+
+        open.Opened(Ticket(-1, TimeSpan.FromHours(1), pooled: false));
+        open.Count.Should().Be(0, "only a pooled use is given back");
+        for (var i = 0; i < 1000; i++)
+        {
+            open.Opened(Ticket(i, TimeSpan.FromMinutes(5)));
         }
 
-        more.Take(3).Select(t => t.AuthorizationId).Should().AllBe(a.AuthorizationId);
-        more[3].AuthorizationId.Should().NotBe(a.AuthorizationId, "the first reservation's four uses are a, c, d and e");
-        foreach (var ticket in more)
+        time.Advance(TimeSpan.FromMinutes(10));
+        for (var i = 1000; i < 1024; i++)
+        {
+            open.Opened(Ticket(i, TimeSpan.FromMinutes(5)));
+        }
+
+        open.Count.Should().Be(24, "the first thousand expired before the 1,024th ticket was opened");
+        open.TryClose("op-1000").Should().BeTrue();
+        open.TryClose("op-1000").Should().BeFalse("a ticket ends once");
+    }
+
+    /// <summary>
+    /// Authorizes <paramref name="ids"/> in order and checks that the first <paramref name="fromFirst"/> drew on
+    /// <paramref name="first"/> and the rest on a second reservation; then completes them all and checks the ledger.
+    /// </summary>
+    private async Task AuthorizeFromFirstReservationAsync(MeteringGuard guard, string customer, string first, string[] ids, int fromFirst)
+    {
+        var tickets = new List<MeteringTicket>();
+        foreach (var id in ids)
+        {
+            tickets.Add(await guard.AuthorizeAsync(Op(customer, id)).WaitAsync(Bound));
+        }
+
+        tickets.Take(fromFirst).Select(t => t.AuthorizationId).Should().AllBe(first);
+        tickets.Skip(fromFirst).Select(t => t.AuthorizationId).Should().NotContain(first, "the first reservation's four uses are spent");
+        foreach (var ticket in tickets)
         {
             await guard.CompleteAsync(ticket).WaitAsync(Bound);
         }
 
         await EmulatorGuardTests.DrainAsync(guard);
-        (await _emulator.ChargesAsync(customer)).Select(c => c.Key).Should().BeEquivalentTo(["a:usage", "c:usage", "d:usage", "e:usage", "f:usage"]);
         var ledger = await _emulator.LedgerAsync(customer);
         ((int)ledger["counts"]!["reservations"]!).Should().Be(2);
         ((bool)ledger["invariant"]!["holds"]!).Should().BeTrue();

@@ -5,7 +5,7 @@ namespace Paygentic.Sdk.Metering;
 
 /// <summary>
 /// Stores a completed report before anything sends it. A report the outbox refused is never sent from memory only: the
-/// write is tried once more, and a second failure is the caller's (its ticket stays open, so the next start recovers it).
+/// write is tried once more, and a second failure is the caller's (its ticket stays open, for the next start or the caller that stores it).
 /// </summary>
 internal static class DurableReportWrite
 {
@@ -30,7 +30,7 @@ internal static class DurableReportWrite
         }
         catch (Exception e) when (e is not UsageOutboxException)
         {
-            throw new UsageOutboxException($"The usage report of operation '{entry.OperationId}' could not be stored, so it was not sent; its ticket stays open and is recovered at the next start.", e);
+            throw new UsageOutboxException($"The usage report of operation '{entry.OperationId}' could not be stored, so it was not sent; its ticket stays open: completing it again retries, else the next start recovers it (a ticket its caller stores stays the caller's to complete or cancel).", e);
         }
     }
 }

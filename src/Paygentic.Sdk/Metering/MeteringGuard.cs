@@ -58,7 +58,7 @@ public sealed class MeteringGuard : IMeteringGuard, IAsyncDisposable
         _standard = new StandardAccessStrategy(client.Entitlements, options, _time, _metrics);
         _strategy = options.Strategy == MeteringStrategy.Standard ? _standard : _legacy;
         _reporter = new UsageReporter(transport, outbox, options, _time, _metrics, _logger);
-        _callerKept = options.CallerStoresTickets ? new CallerKeptTickets() : null;
+        _callerKept = options.CallerStoresTickets ? new CallerKeptTickets(_time) : null;
         _recovery = new TicketRecovery(options, outbox, _metrics, _logger, (ticket, quantities, metadata) => CompleteCoreAsync(ticket, quantities, metadata, wait: false, CancellationToken.None).AsTask());
     }
 
@@ -138,13 +138,7 @@ public sealed class MeteringGuard : IMeteringGuard, IAsyncDisposable
     // stores the ticket (MeteringOptions.CallerStoresTickets); RunAsync always records its own.
     private async ValueTask<MeteringTicket> AuthorizeCoreAsync(MeteredOperation operation, bool recordTicket, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(operation);
-        Guard.NotBlank(operation.CustomerId, "operation.CustomerId");
-        if (operation.OperationId is { } given && string.IsNullOrWhiteSpace(given))
-        {
-            throw new ArgumentException("operation.OperationId must not be blank when set.", nameof(operation));
-        }
-
+        MeteringArguments.ThrowIfInvalid(operation);
         _strategy.Validate(operation);
         await EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
         var operationId = operation.OperationId ?? Guid.NewGuid().ToString("N");
@@ -211,17 +205,7 @@ public sealed class MeteringGuard : IMeteringGuard, IAsyncDisposable
     /// <inheritdoc />
     public async Task<MeteringReceipt> CompleteAsync(MeteringTicket ticket, IReadOnlyDictionary<string, long>? actualQuantities = null, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(ticket);
-        Guard.NotBlank(ticket.OperationId, "ticket.OperationId");
-        if (actualQuantities is not null)
-        {
-            foreach (var (metric, quantity) in actualQuantities)
-            {
-                Guard.NotBlank(metric, "actualQuantities key");
-                ArgumentOutOfRangeException.ThrowIfNegative(quantity, nameof(actualQuantities));
-            }
-        }
-
+        MeteringArguments.ThrowIfInvalid(ticket, actualQuantities);
         await EnsureStartedAsync(CancellationToken.None).ConfigureAwait(false);
         var quantities = actualQuantities is null ? ticket.Estimate : QuantityMaps.Overlay(ticket.Estimate, actualQuantities);
         return await CompleteCoreAsync(ticket, quantities, QuantityMaps.Merge(ticket.Metadata, metadata), _options.WaitForDelivery, cancellationToken).ConfigureAwait(false);
@@ -320,10 +304,21 @@ public sealed class MeteringGuard : IMeteringGuard, IAsyncDisposable
 
         var entry = new OutboxEntry { OperationId = ticket.OperationId, State = OutboxEntryState.Pending, Ticket = ticket, Report = report, CreatedAt = now };
 
+        // A ticket its caller stores is claimed before its report is written, so a cancel meanwhile gives nothing back.
+        var claimed = _callerKept?.TryClose(ticket.OperationId) == true;
+
         // Durable before any send: from here on the report survives a crash. A report the outbox refused is never sent
-        // from memory only: the caller is told (its ticket stays open, so the next start recovers it).
-        await DurableReportWrite.WriteAsync(_outbox, entry, _logger).ConfigureAwait(false);
-        _callerKept?.TryClose(ticket.OperationId);
+        // from memory only: the caller is told (its ticket stays open: the next start recovers it, or its caller
+        // completes or cancels it again).
+        try
+        {
+            await DurableReportWrite.WriteAsync(_outbox, entry, _logger).ConfigureAwait(false);
+        }
+        catch when (claimed)
+        {
+            _callerKept!.Opened(ticket);
+            throw;
+        }
 
         var waiter = _reporter.Enqueue(entry, wait);
         var state = ReportState.Queued;
@@ -358,8 +353,13 @@ public sealed class MeteringGuard : IMeteringGuard, IAsyncDisposable
 
         if (_callerKept?.TryClose(ticket.OperationId) == true)
         {
-            // Open here and stored by its caller only: nothing in the outbox to remove.
-            StrategyOf(ticket).Release(ticket);
+            // Open here and stored by its caller only, so nothing to remove; but a report of it that reached the outbox
+            // although its write failed has spent the use.
+            if (await _outbox.GetAsync(ticket.OperationId, cancellationToken).ConfigureAwait(false) is not { Report: not null })
+            {
+                StrategyOf(ticket).Release(ticket);
+            }
+
             return;
         }
 

@@ -84,10 +84,13 @@ public sealed class MeteringOptions
     /// writes nothing when it authorizes: one outbox write less per operation. The report is still in the outbox before
     /// <see cref="IMeteringGuard.CompleteAsync"/> returns, and <see cref="IMeteringGuard.RunAsync{T}"/> still records its
     /// own tickets. What the caller takes on: a ticket it lost before storing it is never charged (its hold simply
-    /// expires); the guard neither recovers its tickets at start-up (<see cref="Recovery"/> never sees them) nor refuses
-    /// a reused operation id at authorization, so each id must name one operation (the caller's store enforces it, e.g.
-    /// as its key); and pooled reservations are not reused by the next process, which holds anew while the earlier hold
-    /// runs out. Default false: the guard records every ticket.
+    /// expires); the guard does not recover its tickets at start-up (<see cref="Recovery"/> never sees them), nor do
+    /// other replicas sharing an outbox adopt them, so whichever process finishes them must reach the caller's store;
+    /// an operation id is not checked against open tickets at authorization, so each must name one operation (the
+    /// caller's store enforces it, e.g. as its key); one ticket must not be completed and cancelled at once; and pooled
+    /// reservations are not reused by the next process, which holds anew while the earlier hold runs out. Tickets the
+    /// guard recorded before the option was set still go to <see cref="Recovery"/>: one the caller also finishes needs a
+    /// callback that keeps or skips it. Default false: the guard records every ticket.
     /// </summary>
     public bool CallerStoresTickets { get; set; }
 
