@@ -44,10 +44,8 @@ public sealed class CallerStoredTicketTests : IAsyncLifetime
     [Fact]
     public async Task Authorizing_writes_nothing_completing_writes_the_report_and_the_charge_is_exact_and_once()
     {
-        var customer = await _emulator.CustomerAsync("10.00");
-        using var client = _emulator.NewClient();
-        await using var outbox = new SqliteUsageOutbox(_dir.File("kept.db"));
-        await using var guard = new MeteringGuard(client, outbox, FixedPools(callerStoresTickets: true));
+        await using var setup = await CallerStoringAsync("kept.db");
+        var (customer, outbox, guard) = (setup.Customer, setup.Outbox, setup.Guard);
 
         var ticket = await guard.AuthorizeAsync(Op(customer, "kept-1")).WaitAsync(Bound);
         (await outbox.GetAsync("kept-1", CancellationToken.None)).Should().BeNull("the caller stores the ticket");
@@ -73,10 +71,8 @@ public sealed class CallerStoredTicketTests : IAsyncLifetime
     [Fact]
     public async Task A_cancel_gives_the_pooled_use_back_once_and_never_after_a_completion()
     {
-        var customer = await _emulator.CustomerAsync("10.00");
-        using var client = _emulator.NewClient();
-        await using var outbox = new SqliteUsageOutbox(_dir.File("cancel.db"));
-        await using var guard = new MeteringGuard(client, outbox, FixedPools(callerStoresTickets: true));
+        await using var setup = await CallerStoringAsync("cancel.db");
+        var (customer, outbox, guard) = (setup.Customer, setup.Outbox, setup.Guard);
 
         var a = await guard.AuthorizeAsync(Op(customer, "a")).WaitAsync(Bound);
         var b = await guard.AuthorizeAsync(Op(customer, "b")).WaitAsync(Bound);
@@ -94,39 +90,33 @@ public sealed class CallerStoredTicketTests : IAsyncLifetime
     [Fact]
     public async Task A_cancel_while_the_report_is_being_written_gives_nothing_back()
     {
-        var customer = await _emulator.CustomerAsync("10.00");
-        using var client = _emulator.NewClient();
-        await using var outbox = new SqliteUsageOutbox(_dir.File("race.db"));
-        var gate = new ReportWriteGate(outbox) { Hold = true };
-        await using var guard = new MeteringGuard(client, gate, FixedPools(callerStoresTickets: true));
+        await using var gated = await CallerStoringAsync("race.db");
+        gated.Gate.Hold = true;
 
-        var x = await guard.AuthorizeAsync(Op(customer, "x")).WaitAsync(Bound);
-        var completing = guard.CompleteAsync(x);
-        await gate.Entered.WaitAsync(Bound);
-        await guard.CancelAsync(x).WaitAsync(Bound); // the completion has claimed the ticket
-        gate.Proceed();
+        var x = await gated.Guard.AuthorizeAsync(Op(gated.Customer, "x")).WaitAsync(Bound);
+        var completing = gated.Guard.CompleteAsync(x);
+        await gated.Gate.Entered.WaitAsync(Bound);
+        await gated.Guard.CancelAsync(x).WaitAsync(Bound); // the completion has claimed the ticket
+        gated.Gate.Proceed();
         await completing.WaitAsync(Bound);
 
-        await AuthorizeFromFirstReservationAsync(guard, customer, x.AuthorizationId!, ["p", "q", "r", "s"], fromFirst: 3);
-        (await _emulator.ChargesAsync(customer)).Select(c => c.Key).Should().BeEquivalentTo(["x:usage", "p:usage", "q:usage", "r:usage", "s:usage"]);
+        await AuthorizeFromFirstReservationAsync(gated.Guard, gated.Customer, x.AuthorizationId!, ["p", "q", "r", "s"], fromFirst: 3);
+        (await _emulator.ChargesAsync(gated.Customer)).Select(c => c.Key).Should().BeEquivalentTo(["x:usage", "p:usage", "q:usage", "r:usage", "s:usage"]);
     }
 
     [Fact]
     public async Task A_ticket_whose_report_could_not_be_stored_stays_open_and_its_cancel_gives_the_use_back()
     {
-        var customer = await _emulator.CustomerAsync("10.00");
-        using var client = _emulator.NewClient();
-        await using var outbox = new SqliteUsageOutbox(_dir.File("refused.db"));
-        var gate = new ReportWriteGate(outbox) { Refuse = true };
-        await using var guard = new MeteringGuard(client, gate, FixedPools(callerStoresTickets: true));
+        await using var gated = await CallerStoringAsync("refused.db");
+        gated.Gate.Refuse = true;
 
-        var x = await guard.AuthorizeAsync(Op(customer, "x")).WaitAsync(Bound);
-        await guard.Invoking(g => g.CompleteAsync(x)).Should().ThrowAsync<UsageOutboxException>();
-        gate.Refuse = false;
-        await guard.CancelAsync(x).WaitAsync(Bound);
+        var x = await gated.Guard.AuthorizeAsync(Op(gated.Customer, "x")).WaitAsync(Bound);
+        await gated.Guard.Invoking(g => g.CompleteAsync(x)).Should().ThrowAsync<UsageOutboxException>();
+        gated.Gate.Refuse = false;
+        await gated.Guard.CancelAsync(x).WaitAsync(Bound);
 
-        await AuthorizeFromFirstReservationAsync(guard, customer, x.AuthorizationId!, ["p", "q", "r", "s", "t"], fromFirst: 4);
-        (await _emulator.ChargesAsync(customer)).Select(c => c.Key).Should().BeEquivalentTo(["p:usage", "q:usage", "r:usage", "s:usage", "t:usage"]);
+        await AuthorizeFromFirstReservationAsync(gated.Guard, gated.Customer, x.AuthorizationId!, ["p", "q", "r", "s", "t"], fromFirst: 4);
+        (await _emulator.ChargesAsync(gated.Customer)).Select(c => c.Key).Should().BeEquivalentTo(["p:usage", "q:usage", "r:usage", "s:usage", "t:usage"]);
     }
 
     [Fact]
@@ -161,6 +151,29 @@ public sealed class CallerStoredTicketTests : IAsyncLifetime
         open.Count.Should().Be(24, "the first thousand expired before the 1,024th ticket was opened");
         open.TryClose("op-1000").Should().BeTrue();
         open.TryClose("op-1000").Should().BeFalse("a ticket ends once");
+    }
+
+    /// <summary>
+    /// A new customer and a guard whose caller stores its tickets, over a SQLite outbox behind a
+    /// <see cref="ReportWriteGate"/> (passing everything through until the test sets it).
+    /// </summary>
+    private async Task<Gated> CallerStoringAsync(string file)
+    {
+        var customer = await _emulator.CustomerAsync("10.00");
+        var client = _emulator.NewClient();
+        var outbox = new SqliteUsageOutbox(_dir.File(file));
+        var gate = new ReportWriteGate(outbox);
+        return new Gated(customer, client, outbox, gate, new MeteringGuard(client, gate, FixedPools(callerStoresTickets: true)));
+    }
+
+    private sealed record Gated(string Customer, PaygenticClient Client, SqliteUsageOutbox Outbox, ReportWriteGate Gate, MeteringGuard Guard) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Guard.DisposeAsync();
+            await Outbox.DisposeAsync();
+            Client.Dispose();
+        }
     }
 
     /// <summary>
