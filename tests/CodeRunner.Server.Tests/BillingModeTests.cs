@@ -53,6 +53,7 @@ public sealed class BillingModeTests
         stats["guard_authorize_p50_us"]!.GetValue<double>().Should().BePositive();
         stats["guard_complete_p50_us"]!.GetValue<double>().Should().BePositive();
         stats["jit_methods"]!.GetValue<long>().Should().BePositive();
+        stats["process_cpu_us"]!.GetValue<long>().Should().BePositive();
 
         (await client.SendAsync(HttpMethod.Post, "/_server/stats/reset")).Status.Should().Be(HttpStatusCode.NoContent);
         (await client.SendAsync(HttpMethod.Get, "/_server/stats")).Json!["guard_samples"]!.GetValue<int>().Should().Be(0);
