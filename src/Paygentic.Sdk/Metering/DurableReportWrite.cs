@@ -5,7 +5,8 @@ namespace Paygentic.Sdk.Metering;
 
 /// <summary>
 /// Stores a completed report before anything sends it. A report the outbox refused is never sent from memory only: the
-/// write is tried once more, and a second failure is the caller's (its ticket stays open, for the next start or the caller that stores it).
+/// write is tried once more, and a second failure is the caller's (its ticket stays open, for the next start or for the
+/// caller that stores it).
 /// </summary>
 internal static class DurableReportWrite
 {
