@@ -53,7 +53,7 @@ public sealed class GuardContractTests
     [Fact]
     public async Task A_report_the_outbox_cannot_store_fails_the_call_and_is_not_sent_from_memory()
     {
-        var outbox = new RefusingOutbox(_outbox);
+        var outbox = new ReportWriteGate(_outbox) { Refuse = true };
         await using var guard = NewGuard(outbox);
 
         var act = () => guard.RunAsync(Op("op-unstored"), (_, _) => Task.FromResult(1));
@@ -99,32 +99,5 @@ public sealed class GuardContractTests
         var result = await guard.RunAsync(Op("op-dup"), (_, _) => Task.FromResult(1)).WaitAsync(Bound);
 
         result.ReportState.Should().Be(expected);
-    }
-
-    /// <summary>An outbox whose pending-report writes fail (a full disk), everything else passed through.</summary>
-    private sealed class RefusingOutbox(IUsageOutbox inner) : IUsageOutbox
-    {
-        public int RefusedWrites { get; private set; }
-
-        public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
-
-        public Task UpsertAsync(IReadOnlyList<OutboxEntry> entries, CancellationToken cancellationToken)
-        {
-            if (entries.Any(e => e.State == OutboxEntryState.Pending))
-            {
-                RefusedWrites++;
-                throw new IOException("disk full");
-            }
-
-            return inner.UpsertAsync(entries, cancellationToken);
-        }
-
-        public Task<bool> TryAddAsync(OutboxEntry entry, CancellationToken cancellationToken) => inner.TryAddAsync(entry, cancellationToken);
-
-        public Task RemoveAsync(IReadOnlyList<string> operationIds, CancellationToken cancellationToken) => inner.RemoveAsync(operationIds, cancellationToken);
-
-        public Task<OutboxEntry?> GetAsync(string operationId, CancellationToken cancellationToken) => inner.GetAsync(operationId, cancellationToken);
-
-        public Task<IReadOnlyList<OutboxEntry>> LoadAsync(OutboxEntryState state, CancellationToken cancellationToken) => inner.LoadAsync(state, cancellationToken);
     }
 }

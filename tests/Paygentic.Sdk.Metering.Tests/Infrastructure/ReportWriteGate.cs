@@ -17,6 +17,9 @@ internal sealed class ReportWriteGate(IUsageOutbox inner) : IUsageOutbox
     /// <summary>Whether report writes fail.</summary>
     public bool Refuse { get; set; }
 
+    /// <summary>How many report writes were refused.</summary>
+    public int RefusedWrites { get; private set; }
+
     /// <summary>Completes when a report write has arrived (and, with <see cref="Hold"/>, waits).</summary>
     public Task Entered => _entered.Task;
 
@@ -37,6 +40,7 @@ internal sealed class ReportWriteGate(IUsageOutbox inner) : IUsageOutbox
 
             if (Refuse)
             {
+                RefusedWrites++;
                 throw new IOException("disk full");
             }
         }
